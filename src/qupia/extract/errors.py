@@ -1,0 +1,21 @@
+"""Extraction errors and the hardening limits of SPEC §7."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ExtractError(Exception):
+    """A file that cannot be read; the message is the one-line reason shown to the user."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that stop a hostile or broken file from exhausting the machine."""
+
+    max_file_bytes: int = 512 * 1024 * 1024
+    max_pages: int = 20_000
+    max_unzipped_bytes: int = 1024 * 1024 * 1024
+    max_zip_ratio: float = 200.0
+    max_zip_members: int = 10_000
+    timeout_seconds: float = 120.0

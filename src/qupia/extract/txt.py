@@ -1,0 +1,51 @@
+"""Plain text: UTF-8, UTF-16 (with or without BOM) or cp1251; a form feed starts a new page.
+
+Lines are grouped into blocks at blank lines, so a stamp on its own line stays its own block.
+Plain text has no header zone; the first and last lines of a page are tagged body like the rest.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qupia.extract.errors import ExtractError, Limits
+from qupia.model import Block, Document, Region
+
+
+def decode(data: bytes) -> str:
+    """Decode text bytes; raise ExtractError for binary data."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    sample = data[:4096]
+    if sample and sample.count(b"\x00") > len(sample) // 4:
+        # UTF-16 without BOM: Cyrillic text has a zero in almost every other byte… or not,
+        # so decide by where the zeros of ASCII characters fall.
+        even = sample[0::2].count(b"\x00")
+        odd = sample[1::2].count(b"\x00")
+        try:
+            return data.decode("utf-16-le" if odd >= even else "utf-16-be")
+        except UnicodeDecodeError:
+            raise ExtractError("binary data, not text") from None
+    if b"\x00" in sample:
+        raise ExtractError("binary data, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1251", errors="replace")
+
+
+def read_txt(path: Path, limits: Limits) -> Document:
+    text = decode(path.read_bytes())
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    pages = text.split("\f")
+    if len(pages) > limits.max_pages:
+        raise ExtractError(f"{len(pages)} pages, over the limit of {limits.max_pages}")
+    blocks: list[Block] = []
+    for number, page in enumerate(pages, start=1):
+        for chunk in page.split("\n\n"):
+            chunk = chunk.strip("\n")
+            if chunk.strip():
+                blocks.append(Block(text=chunk, page=number, region=Region.BODY))
+    return Document(path=str(path), format="txt", pages=len(pages), blocks=tuple(blocks))

@@ -1,0 +1,119 @@
+"""The facts that flow from one stage to the next.
+
+extract → :class:`Document` (pages of :class:`Block`) → markings → :class:`Marking` →
+rules → :class:`Finding`. All are plain frozen dataclasses with no formatting methods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class Region(StrEnum):
+    """Where on a page a block of text sits (SPEC §2)."""
+
+    HEADER = "header"
+    FOOTER = "footer"
+    BODY = "body"
+    TABLE = "table"
+    TEXTBOX = "textbox"
+    FOOTNOTE = "footnote"
+    COMMENT = "comment"
+    HIDDEN = "hidden"
+    METADATA = "metadata"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One run of text: a PDF text line group, a DOCX paragraph, a TXT line group.
+
+    ``bbox`` is (x0, top, x1, bottom) in points from the page's top-left corner for PDF,
+    None where the format has no geometry.
+    """
+
+    text: str
+    page: int
+    region: Region
+    bbox: tuple[float, float, float, float] | None = None
+    align: str | None = None  # "right", "center", … when the format says so
+    label: str | None = None  # metadata: the property name ("title", "custom:Classification")
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str
+    format: str  # pdf | docx | txt
+    pages: int
+    blocks: tuple[Block, ...]
+
+
+class Level(StrEnum):
+    SPECIAL_IMPORTANCE = "special-importance"
+    TOP_SECRET = "top-secret"
+    SECRET = "secret"
+    LIMITED = "limited"
+    DECLASSIFIED = "declassified"
+    NONSTANDARD = "nonstandard"
+
+
+#: Order of the three legal levels of Article 18, lowest first.
+LEGAL_LEVELS: tuple[Level, ...] = (Level.SECRET, Level.TOP_SECRET, Level.SPECIAL_IMPORTANCE)
+
+
+@dataclass(frozen=True)
+class Requisites:
+    """What the lines around a marking say about it (SPEC §2)."""
+
+    copy: str | None = None
+    list_item: str | None = None
+    date: date | None = None
+    period_years: int | None = None
+    until: date | None = None
+    extended_until: date | None = None
+
+
+@dataclass(frozen=True)
+class Marking:
+    level: Level
+    text: str  # the matched words, as written
+    page: int
+    region: Region
+    form: str  # the pattern id that matched
+    requisites: Requisites = field(default_factory=Requisites)
+    legacy: bool = False  # Soviet-era mark on a document that predates the law
+    in_effect: bool = True  # False when a declassification stamp covers it
+    maps_to: Level | None = None  # legacy and nonstandard marks: the nearest legal level
+
+
+@dataclass(frozen=True)
+class Evidence:
+    page: int
+    text: str
+
+
+@dataclass(frozen=True)
+class CategoryMatch:
+    article: str
+    item: str
+    score: float
+    evidence: tuple[Evidence, ...] = ()
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    rule: str
+    family: str
+    severity: str
+    article: str
+    message: str
+    page: int | None
+    region: str | None
+    evidence: str
+
+
+SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
+FAMILIES: tuple[str, ...] = ("missing", "excessive", "unlawful", "inconsistent")
