@@ -1,0 +1,329 @@
+"""Blocks → markings: find every mark, tell a marking from a mention, read its requisites.
+
+A match of the pattern pack is a **marking** when it stands as a stamp does: alone on its line
+(or its segment of a line — a run of three spaces or a tab separates the organisation's name on
+the left from the stamp on the right), with at most requisites, form-field labels or other marks
+beside it. It is a **mention** when prose stands beside it ("под грифом «Секретно»", "«құпия»
+белгісі қойылған", "аса маңызды азаматтық өнімдер"), also when the prose is on the line before
+or after it (PDF and extracted text break sentences across lines).
+
+Requisites (SPEC §2) are read from the short lines around the stamp; a stamp without its own
+inherits what the first page's stamp block says (a header mark whose "Экз. № 1" and
+"Срок засекречивания" lines stand in the body below it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+import regex
+
+from qupia.markings.dates import find_dates, parse_date
+from qupia.markings.fold import fold
+from qupia.markings.patterns import FormSpec, Pack
+from qupia.model import LEGAL_LEVELS, Block, Document, Level, Marking, Region, Requisites
+
+#: The Law "On State Secrets" took effect on 15 March 1999; marks on older documents are legacy.
+LAW_DATE = date(1999, 3, 15)
+SHORT_LINE = 12  # tokens: a line this short can be part of a stamp block
+_TOKEN = regex.compile(r"[\w]+(?:[.\-][\w]+)*")
+_SEGMENT = regex.compile(r"\t| {3,}")
+_TERMINAL = regex.compile(r'[.:;!?)"]\s*$')
+
+
+@dataclass(frozen=True)
+class _Stream:
+    """The text of one page region, its blocks joined by newlines."""
+
+    page: int
+    region: Region
+    text: str
+    folded: str
+    starts: tuple[int, ...]  # offset of each block in text
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class MarkingFacts:
+    """What the markings stage knows about a document."""
+
+    markings: tuple[Marking, ...]
+    mentions: int
+    document_date: date | None
+    predates_law: bool
+
+    @property
+    def in_effect(self) -> tuple[Marking, ...]:
+        return tuple(m for m in self.markings if m.in_effect)
+
+    @property
+    def document_level(self) -> Level | None:
+        """The highest legal mark in effect (SPEC §2); legacy marks count by their mapping."""
+        best: Level | None = None
+        for m in self.in_effect:
+            level = m.level if m.level in LEGAL_LEVELS else None
+            if level is None and m.legacy and m.maps_to in LEGAL_LEVELS:
+                level = m.maps_to
+            if level and (best is None or LEGAL_LEVELS.index(level) > LEGAL_LEVELS.index(best)):
+                best = level
+        return best
+
+    @property
+    def limited(self) -> bool:
+        return any(m.level is Level.LIMITED for m in self.markings)
+
+    @property
+    def declassified(self) -> bool:
+        return any(m.level is Level.DECLASSIFIED for m in self.markings)
+
+
+def _streams(doc: Document) -> list[_Stream]:
+    groups: dict[tuple[int, Region], list[Block]] = {}
+    for block in doc.blocks:
+        groups.setdefault((block.page, block.region), []).append(block)
+    out = []
+    for (page, region), blocks in groups.items():
+        starts = []
+        pos = 0
+        for b in blocks:
+            starts.append(pos)
+            pos += len(b.text) + 1
+        text = "\n".join(b.text for b in blocks)
+        out.append(_Stream(page, region, text, fold(text), tuple(starts), tuple(blocks)))
+    # page order, then the regions a reader meets first
+    rank = {r: i for i, r in enumerate(Region)}
+    out.sort(key=lambda s: (s.page, rank[s.region]))
+    return out
+
+
+def _segment(stream: _Stream, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the line segment holding [start, end)."""
+    text = stream.text
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    hi = len(text) if hi < 0 else hi
+    for m in _SEGMENT.finditer(text, lo, start):
+        lo = m.end()
+    m = _SEGMENT.search(text, end, hi)
+    if m:
+        hi = m.start()
+    return lo, hi
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def _prev_line(folded: str, lo: int) -> str:
+    if lo <= 0:
+        return ""
+    start = folded.rfind("\n", 0, lo - 1) + 1
+    return folded[start : lo - 1]
+
+
+def _next_line(folded: str, hi: int) -> str:
+    if hi >= len(folded):
+        return ""
+    end = folded.find("\n", hi + 1)
+    return folded[hi + 1 : len(folded) if end < 0 else end]
+
+
+def _residue(tokens: list[str], allowed: list[regex.Pattern[str]]) -> list[str]:
+    return [t for t in tokens if not t.isdigit() and not any(a.match(t) for a in allowed)]
+
+
+def _is_marking(
+    pack: Pack, form: FormSpec, stream: _Stream, masked: str, start: int, end: int
+) -> bool:
+    lo, hi = _segment(stream, start, end)
+    before = pack.label.sub(lambda m: " " * len(m.group()), masked[lo:start])
+    after = masked[end:hi]
+    words_before, words_after = _tokens(before), _tokens(after)
+    if form.kind == "declassified":
+        extra = _residue(words_before + words_after, [pack.stamp_word, pack.declass_word])
+        return len(extra) <= 2 and not _mention_cue(pack, stream, lo, hi, words_before,
+                                                     words_after, declass=True)
+    if form.context == "number":
+        extra = _residue(words_before + words_after, [pack.stamp_word, pack.document_word])
+        return len(extra) <= 3
+    if _residue(words_before + words_after, [pack.stamp_word]):
+        return False
+    if _mention_cue(pack, stream, lo, hi, words_before, words_after, declass=False):
+        return False
+    original = stream.text[start:end]
+    if original == original.lower() and stream.region in (Region.BODY, Region.FOOTNOTE,
+                                                          Region.COMMENT):
+        # Stamps are written in capitals or capitalised; a lower-case mark on a line of its
+        # own is a wrapped piece of a sentence unless the line before ends one.
+        prev = _prev_line(stream.folded, lo).strip()
+        if prev and not _TERMINAL.search(prev) and len(_tokens(prev)) > 3:
+            return False
+    return True
+
+
+def _mention_cue(
+    pack: Pack,
+    stream: _Stream,
+    lo: int,
+    hi: int,
+    words_before: list[str],
+    words_after: list[str],
+    declass: bool,
+) -> bool:
+    last = words_before[-1:] or _tokens(_prev_line(stream.folded, lo))[-1:]
+    first = words_after[:1] or _tokens(_next_line(stream.folded, hi))[:1]
+    if not declass and last and pack.mention_before.match(last[0]):
+        return True
+    return bool(first and pack.mention_after.match(first[0]))
+
+
+def _window(stream: _Stream, start: int, end: int) -> str:
+    """The stamp block around a match: its line and the short lines next to it."""
+    lines = stream.folded.split("\n")
+    index = stream.folded.count("\n", 0, start)
+    last = stream.folded.count("\n", 0, end)
+    lo = index
+    while lo > 0 and index - lo < 2 and len(_tokens(lines[lo - 1])) <= SHORT_LINE:
+        lo -= 1
+    hi = last
+    while hi + 1 < len(lines) and hi - last < 5 and len(_tokens(lines[hi + 1])) <= SHORT_LINE:
+        hi += 1
+    return "\n".join(lines[lo : hi + 1])
+
+
+def read_requisites(text: str, pack: Pack) -> Requisites:
+    """Requisites from folded stamp-block *text*."""
+
+    def first(name: str) -> regex.Match[str] | None:
+        hits = [m for p in pack.requisites[name] if (m := p.search(text))]
+        return min(hits, key=lambda m: m.start()) if hits else None
+
+    copy = first("copy")
+    item = first("list_item")
+    period = first("period")
+    until = first("until")
+    extended = first("extended")
+    spans = [m.span() for m in (until, extended) if m]
+    dates = [d for pos, d in find_dates(text, pack) if not any(a <= pos < b for a, b in spans)]
+    until_date = parse_date(until[1], pack) if until else None
+    extended_date = parse_date(extended[1], pack) if extended else None
+    if until and extended and until.start() >= extended.start() and until_date == extended_date:
+        until_date = None
+    return Requisites(
+        copy=copy[1] if copy else None,
+        list_item=item[1] if item else None,
+        date=dates[0] if dates else None,
+        period_years=int(period[1]) if period else None,
+        until=until_date,
+        extended_until=extended_date,
+    )
+
+
+def _merge(own: Requisites, inherited: Requisites) -> Requisites:
+    return Requisites(
+        **{
+            field: getattr(own, field) if getattr(own, field) is not None
+            else getattr(inherited, field)
+            for field in ("copy", "list_item", "date", "period_years", "until",
+                          "extended_until")
+        }
+    )
+
+
+def _document_date(streams: list[_Stream], pack: Pack) -> date | None:
+    """The document's own date: the first date on its first page outside a period clause."""
+    for stream in streams:
+        if stream.page != 1 or stream.region is Region.METADATA:
+            continue
+        for line in stream.folded.split("\n"):
+            found = find_dates(line, pack)
+            if not found:
+                continue
+            skip = [m.span() for name in ("until", "extended")
+                    for p in pack.requisites[name] if (m := p.search(line))]
+            for pos, d in found:
+                if not any(a <= pos < b for a, b in skip):
+                    return d
+    return None
+
+
+def detect(doc: Document, pack: Pack) -> MarkingFacts:
+    streams = _streams(doc)
+    doc_date = _document_date(streams, pack)
+    predates = doc_date is not None and doc_date < LAW_DATE
+    found: list[tuple[Marking, str]] = []  # marking and its stamp window
+    mentions = 0
+    for stream in streams:
+        matches = list(pack.matcher.finditer(stream.folded))
+        if not matches:
+            continue
+        masked = list(stream.folded)
+        for m in matches:
+            masked[m.start() : m.end()] = " " * (m.end() - m.start())
+        masked_text = "".join(masked)
+        for m in matches:
+            form = pack.forms[int(m.lastgroup[1:])]  # type: ignore[index]
+            if form.era == "soviet" and form.kind == "legacy" and not predates:
+                continue
+            if not _is_marking(pack, form, stream, masked_text, m.start(), m.end()):
+                mentions += 1
+                continue
+            window = _window(stream, m.start(), m.end())
+            found.append((_marking(form, stream, m, predates), window))
+    # Requisites: each stamp's own, else what the first page's stamp blocks say.
+    own = [read_requisites(w, pack) for _, w in found]
+    inherited = Requisites()
+    for stream in streams:
+        if stream.page == 1 and stream.region in (Region.HEADER, Region.FOOTER):
+            short = [ln for ln in stream.folded.split("\n") if len(_tokens(ln)) <= SHORT_LINE]
+            inherited = _merge(inherited, read_requisites("\n".join(short), pack))
+    for (mark, _), req in zip(found, own, strict=True):
+        if mark.page == 1 or mark.region in (Region.HEADER, Region.FOOTER, Region.METADATA):
+            inherited = _merge(inherited, req)
+    if doc_date and inherited.date is None:
+        inherited = replace(inherited, date=doc_date)
+    markings = [
+        replace(mark, requisites=_merge(req, inherited))
+        for (mark, _), req in zip(found, own, strict=True)
+    ]
+    markings = _apply_declassification(markings)
+    return MarkingFacts(tuple(markings), mentions, doc_date, predates)
+
+
+def _marking(form: FormSpec, stream: _Stream, m: regex.Match[str], predates: bool) -> Marking:
+    text = " ".join(stream.text[m.start() : m.end()].split())
+    if form.kind == "legal":
+        level, legacy, maps_to = form.level, predates, None
+    elif form.kind == "limited":
+        level, legacy, maps_to = Level.LIMITED, False, None
+    elif form.kind == "declassified":
+        level, legacy, maps_to = Level.DECLASSIFIED, False, None
+    elif form.kind == "legacy":
+        level, legacy, maps_to = form.maps_to, True, form.maps_to
+    elif form.era == "soviet" and predates:  # "Строго секретно" of the 1930s
+        level, legacy, maps_to = form.maps_to, True, form.maps_to
+    else:
+        level, legacy, maps_to = Level.NONSTANDARD, False, form.maps_to
+    assert level is not None
+    return Marking(level=level, text=text, page=stream.page, region=stream.region, form=form.id,
+                   legacy=legacy, maps_to=maps_to)
+
+
+def _apply_declassification(markings: list[Marking]) -> list[Marking]:
+    """A declassification stamp takes the marks it covers out of effect (Articles 22, 23).
+
+    It covers every secrecy mark of the document that is not dated after the stamp itself.
+    """
+    stamps = [m for m in markings if m.level is Level.DECLASSIFIED]
+    if not stamps:
+        return markings
+    latest = max((s.requisites.date for s in stamps if s.requisites.date), default=None)
+    out = []
+    for m in markings:
+        covered = m.level in LEGAL_LEVELS or m.legacy or m.level is Level.NONSTANDARD
+        own = m.requisites.date
+        if covered and not (latest and own and own > latest):
+            m = replace(m, in_effect=False)
+        out.append(m)
+    return out

@@ -1,0 +1,83 @@
+"""Length-preserving text folding, so that a match in folded text points at the original.
+
+Case, Kazakh-specific letters, Latin diacritics of the 2017–2021 Kazakh alphabets, quotes and odd
+spaces must not hide a mark (SPEC §2). Each character maps to exactly one character, through one
+``str.translate`` table, so offsets in the folded text are offsets in the original.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Kazakh Cyrillic letters folded to the Russian letters they look like: OCR with a Russian model
+# reads "ӨТЕ ҚҰПИЯ" as "ОТЕ КУПИЯ", and typists without a Kazakh layout type it so.
+_KAZAKH = {"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х",
+           "і": "и", "ё": "е", "ї": "и"}
+_LATIN_EXTRA = {"ı": "i", "ł": "l", "ø": "o", "ß": "s", "ʼ": "'", "ʻ": "'", "’": "'", "‘": "'",
+                "`": "'", "´": "'", "ʹ": "'"}
+_QUOTES = "«»„“”‟‹›\"″"
+_SPACES = "\u00a0\u202f\u205f\u3000" + "".join(chr(c) for c in range(0x2000, 0x200B))
+_DASHES = "‐‑‒–—―−"
+
+
+def _build() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0x20, 0x2100):
+        ch = chr(code)
+        low = ch.lower()
+        out = low if len(low) == 1 else unicodedata.normalize("NFD", ch)[0].lower()
+        if out in _KAZAKH:
+            out = _KAZAKH[out]
+        elif out in _LATIN_EXTRA:
+            out = _LATIN_EXTRA[out]
+        elif code < 0x0370 or 0x1E00 <= code < 0x1F00:
+            base = unicodedata.normalize("NFD", out)[0]
+            if base.isascii():
+                out = base
+        if out != ch:
+            table[code] = out
+    for q in _QUOTES:
+        table[ord(q)] = '"'
+    for s in _SPACES:
+        table[ord(s)] = " "
+    for d in _DASHES:
+        table[ord(d)] = "-"
+    table[ord("\r")] = "\n"
+    table[ord("\t")] = " "
+    table[ord("\u00ad")] = "\u200b"  # soft hyphen: treated like a zero-width space
+    return table
+
+
+TABLE = _build()
+
+#: Characters that may stand between the letters of a mark without breaking it.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def fold(text: str) -> str:
+    """Fold *text* for matching; ``len(fold(t)) == len(t)`` always."""
+    return text.translate(TABLE)
+
+
+def fold_regex(source: str) -> str:
+    """Fold the literal letters of a regex, leaving escapes (``\\d``, ``\\S``) alone."""
+    out: list[str] = []
+    escaped = False
+    for ch in source:
+        if escaped:
+            out.append(ch)
+            escaped = False
+        elif ch == "\\":
+            out.append(ch)
+            escaped = True
+        else:
+            out.append(ch.translate(TABLE))
+    return "".join(out)
+
+
+# Latin letters that look like Cyrillic ones (after folding to lower case): OCR noise and
+# hand-typed stamps mix the scripts ("CEKPETHO", "ceкретно").
+HOMOGLYPHS: dict[str, str] = {
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+    "т": "t", "у": "y", "х": "x", "и": "u",
+}

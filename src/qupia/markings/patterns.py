@@ -1,0 +1,204 @@
+"""Load and validate ``patterns/markings.yaml`` (schema ``qupia-markings/1``).
+
+A mistake in the pattern pack is reported with the file and the line of the offending entry,
+and the pack is compiled once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import regex
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from qupia.markings.fold import HOMOGLYPHS, INVISIBLE, fold, fold_regex
+from qupia.model import Level
+
+
+class PatternError(Exception):
+    """The pattern pack is invalid; the message names the file and line."""
+
+
+def patterns_dir() -> Path:
+    """The pattern packs: ``$QUPIA_PATTERNS`` or the repository's ``patterns/``."""
+    env = os.environ.get("QUPIA_PATTERNS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[3] / "patterns"
+
+
+Kind = Literal["legal", "limited", "declassified", "legacy", "nonstandard"]
+
+
+class FormSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    kind: Kind
+    level: Level | None = None
+    maps_to: Level | None = None
+    era: Literal["soviet"] | None = None
+    lang: str
+    context: Literal["stamp", "number"] = "stamp"
+    phrases: list[str] = []
+    regex: list[str] = []
+
+    @model_validator(mode="after")
+    def _check(self) -> FormSpec:
+        if not self.phrases and not self.regex:
+            raise ValueError("a form needs phrases or regex")
+        if self.kind == "legal" and self.level is None:
+            raise ValueError("a legal form needs a level")
+        if self.kind in ("legacy", "nonstandard") and self.maps_to is None:
+            raise ValueError(f"a {self.kind} form needs maps_to")
+        return self
+
+
+class Requisites(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    copy_: list[str] = Field(alias="copy")
+    list_item: list[str]
+    period: list[str]
+    until: list[str]
+    extended: list[str]
+
+
+class PackSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    schema_: Literal["qupia-markings/1"] = Field(alias="schema")
+    forms: list[FormSpec]
+    stamp_words: list[str]
+    label_words: list[str]
+    mention_before: list[str]
+    mention_after: list[str]
+    declass_words: list[str]
+    document_words: list[str]
+    requisites: Requisites
+    months: dict[int, list[str]]
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: compiled once per process
+class Pack:
+    """The compiled pattern pack."""
+
+    forms: tuple[FormSpec, ...]
+    matcher: regex.Pattern[str]  # one alternation; group "f<i>" is forms[i]
+    stamp_word: regex.Pattern[str]
+    label: regex.Pattern[str]
+    mention_before: regex.Pattern[str]
+    mention_after: regex.Pattern[str]
+    declass_word: regex.Pattern[str]
+    document_word: regex.Pattern[str]
+    requisites: dict[str, tuple[regex.Pattern[str], ...]]
+    months: tuple[tuple[int, str], ...]  # (month, folded stem regex)
+
+
+_CYR_TO_LAT = HOMOGLYPHS
+
+
+def phrase_regex(phrase: str) -> str:
+    """A folded phrase as a regex: flexible gaps between words, between letters too."""
+    gap_letter = f"[ {INVISIBLE}']?"
+    words = fold(phrase).split()
+    parts = []
+    for word in words:
+        letters = []
+        for ch in word:
+            if ch.isalpha():
+                alt = _CYR_TO_LAT.get(ch)
+                letters.append(f"[{ch}{alt}]" if alt else regex.escape(ch))
+            else:
+                letters.append(regex.escape(ch))
+        parts.append(gap_letter.join(letters))
+    body = r"[\s\-/]*".join(parts)
+    return rf"(?<![\w]){body}(?![\w])"
+
+
+def _words(items: list[str]) -> regex.Pattern[str]:
+    alternation = "|".join(f"(?:{fold_regex(i)})" for i in items)
+    return regex.compile(rf"^(?:{alternation})$")
+
+
+def _line_of(text: str, needle: str) -> int:
+    pos = text.find(needle)
+    return text.count("\n", 0, pos) + 1 if pos >= 0 else 0
+
+
+def load(path: Path | None = None) -> Pack:
+    path = path or patterns_dir() / "markings.yaml"
+    return _load(str(path))
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path_str: str) -> Pack:
+    path = Path(path_str)
+    try:
+        raw_text = path.read_text(encoding="utf-8")
+        raw = yaml.safe_load(raw_text)
+    except OSError as exc:
+        raise PatternError(f"{path}: cannot read: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise PatternError(f"{path}{where}: not valid YAML: {exc}") from None
+    try:
+        spec = PackSpec.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = err["loc"]
+        line = 0
+        if len(loc) >= 2 and loc[0] == "forms" and isinstance(loc[1], int):
+            form_id = (raw.get("forms") or [{}])[loc[1]].get("id", "")
+            line = _line_of(raw_text, f"id: {form_id}") if form_id else 0
+        where = f":{line}" if line else ""
+        dotted = ".".join(str(x) for x in loc)
+        raise PatternError(f"{path}{where}: {dotted}: {err['msg']}") from None
+    ids = [f.id for f in spec.forms]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise PatternError(f"{path}: duplicate form ids: {', '.join(sorted(dupes))}")
+
+    alternatives: list[tuple[int, str]] = []
+    for index, form in enumerate(spec.forms):
+        sources = [phrase_regex(p) for p in form.phrases]
+        sources += [rf"(?<![\w])(?:{fold_regex(r)})" for r in form.regex]
+        for src in sources:
+            try:
+                regex.compile(src)
+            except regex.error as exc:
+                line = _line_of(raw_text, f"id: {form.id}")
+                raise PatternError(f"{path}:{line}: form {form.id}: bad regex: {exc}") from None
+            alternatives.append((index, src))
+    # Longer alternatives first, so "совершенно секретно" wins over "секретно" at one position.
+    groups: dict[int, list[str]] = {}
+    for index, src in sorted(alternatives, key=lambda a: -len(a[1])):
+        groups.setdefault(index, []).append(src)
+    order = sorted(groups, key=lambda i: -max(len(s) for s in groups[i]))
+    matcher = regex.compile(
+        "|".join(f"(?P<f{i}>{'|'.join(groups[i])})" for i in order), regex.V0
+    )
+    reqs: dict[str, tuple[regex.Pattern[str], ...]] = {}
+    for name, items in spec.requisites.model_dump(by_alias=True).items():
+        try:
+            reqs[name] = tuple(regex.compile(fold_regex(i)) for i in items)
+        except regex.error as exc:
+            raise PatternError(f"{path}: requisites.{name}: bad regex: {exc}") from None
+    months = tuple(
+        (month, fold_regex(stem)) for month, stems in spec.months.items() for stem in stems
+    )
+    return Pack(
+        forms=tuple(spec.forms),
+        matcher=matcher,
+        stamp_word=_words(spec.stamp_words),
+        label=regex.compile("|".join(f"(?:{fold_regex(i)})" for i in spec.label_words)),
+        mention_before=_words(spec.mention_before),
+        mention_after=_words(spec.mention_after),
+        declass_word=_words(spec.declass_words),
+        document_word=_words(spec.document_words),
+        requisites=reqs,
+        months=months,
+    )

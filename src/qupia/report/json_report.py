@@ -1,0 +1,75 @@
+"""The JSON report, schema ``qupia-report/1`` (SPEC §5)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import date
+from typing import Any, TextIO
+
+from qupia import __version__
+from qupia.engine import FileResult
+from qupia.model import FAMILIES, Marking
+from qupia.settings import Settings
+
+SCHEMA = "qupia-report/1"
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def marking_dict(m: Marking) -> dict[str, Any]:
+    r = m.requisites
+    return {
+        "level": m.level.value, "text": m.text, "page": m.page, "region": m.region.value,
+        "requisites": {"copy": r.copy, "list_item": r.list_item, "date": _day(r.date),
+                       "period_years": r.period_years, "until": _day(r.until),
+                       "extended_until": _day(r.extended_until)},
+        "form": m.form, "legacy": m.legacy, "in_effect": m.in_effect,
+        "maps_to": m.maps_to.value if m.maps_to else None,
+    }
+
+
+def file_dict(result: FileResult, settings: Settings) -> dict[str, Any]:
+    facts = result.facts
+    level = facts.document_level if facts else None
+    return {
+        "path": result.path, "sha256": result.sha256, "status": result.status,
+        "error": result.error, "pages": result.pages, "language": result.language,
+        "document_level": level.value if level else None,
+        "limited": facts.limited if facts else False,
+        "declassified": facts.declassified if facts else False,
+        "markings": [marking_dict(m) for m in facts.markings] if facts else [],
+        "categories": [
+            {"article": c.article, "item": c.item, "score": round(c.score, 3),
+             "evidence": [asdict(e) for e in c.evidence] if settings.evidence else [],
+             "explanation": c.explanation}
+            for c in result.categories
+        ],
+        "findings": [asdict(f) for f in result.findings],
+    }
+
+
+def summary(files: list[dict[str, Any]]) -> dict[str, Any]:
+    counts = dict.fromkeys(FAMILIES, 0)
+    for f in files:
+        for finding in f["findings"]:
+            counts[finding["family"]] += 1
+    return {"files": len(files), "errors": sum(1 for f in files if f["status"] == "error"),
+            "findings": counts}
+
+
+def report(results: Iterable[FileResult], settings: Settings) -> dict[str, Any]:
+    files = [file_dict(r, settings) for r in results]
+    return {
+        "schema": SCHEMA, "tool": {"name": "qupia", "version": __version__},
+        "reference_date": settings.reference_date.isoformat(),
+        "files": files, "summary": summary(files),
+    }
+
+
+def emit(results: Iterable[FileResult], settings: Settings, out: TextIO) -> None:
+    json.dump(report(results, settings), out, ensure_ascii=False, indent=2)
+    out.write("\n")

@@ -1,0 +1,69 @@
+"""What every rule is: its identity, the facts it reads, and how it makes a finding."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from qupia.markings import MarkingFacts
+from qupia.model import CategoryMatch, Finding, Marking
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything a rule may know about one document; rules never read files."""
+
+    markings: MarkingFacts
+    categories: tuple[CategoryMatch, ...]
+    reference_date: date
+
+
+class RuleModule(Protocol):
+    """The module-level names every rule module defines."""
+
+    CODE: str
+    NAME: str
+    FAMILY: str
+    SEVERITY: str
+    ARTICLE: str
+    __doc__: str | None
+
+    def check(self, facts: Facts) -> list[Finding]: ...
+
+
+def finding(
+    module: str,
+    message: str,
+    mark: Marking | None = None,
+    article: str | None = None,
+    evidence: str | None = None,
+) -> Finding:
+    """A finding of the rule in *module* (its ``__name__``) at *mark*'s place.
+
+    Severity is the rule's default; the settings change it later, in one place.
+    """
+    rule: RuleModule = sys.modules[module]  # type: ignore[assignment]
+    return Finding(
+        code=rule.CODE,
+        rule=rule.NAME,
+        family=rule.FAMILY,
+        severity=rule.SEVERITY,
+        article=article or rule.ARTICLE,
+        message=message,
+        page=mark.page if mark else None,
+        region=mark.region.value if mark else None,
+        evidence=evidence if evidence is not None else (mark.text if mark else ""),
+    )
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def where(mark: Marking) -> str:
+    return f"{mark.region.value} of page {mark.page}"

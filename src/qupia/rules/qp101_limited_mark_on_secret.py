@@ -1,0 +1,46 @@
+"""QP101 limited-mark-on-secret: state-secret content carried under ДСП / ҚБП only.
+
+What it checks
+    A document that holds Article 11–14 content and whose only mark is "для служебного
+    пользования" / "Қызмет бабында пайдалану үшін" (ДСП, ҚБП), with no legal secrecy mark in
+    effect.
+
+Why
+    Article 18 gives state secrets three marks (аса маңызды, өте құпия, құпия); "for official use
+    only" is not one of them and gives the information none of the protection the law requires
+    for Articles 11–14 matter.
+
+Example
+    A page headed "ДСП" that lists a brigade's garrison and strength (Article 11).
+
+How to fix
+    Classify the document with the level the departmental list sets for the item and handle it
+    as a state secret, or remove the classifiable facts before it circulates under ДСП.
+"""
+
+from __future__ import annotations
+
+from qupia.model import Finding, Level
+from qupia.rules.base import Facts, finding
+
+CODE = "QP101"
+NAME = "limited-mark-on-secret"
+FAMILY = "missing"
+SEVERITY = "error"
+ARTICLE = "18"
+
+
+def check(facts: Facts) -> list[Finding]:
+    if not facts.markings.limited or facts.markings.document_level is not None:
+        return []
+    if not facts.categories or facts.markings.declassified:
+        return []
+    mark = next(m for m in facts.markings.markings if m.level is Level.LIMITED)
+    top = max(facts.categories, key=lambda c: c.score)
+    evidence = top.evidence[0].text if top.evidence else mark.text
+    return [finding(
+        __name__,
+        f"Article {top.article} content (item {top.item}) is marked only \"{mark.text}\", "
+        "which is not a state-secret mark",
+        mark, article=top.item, evidence=evidence,
+    )]

@@ -1,0 +1,65 @@
+"""QP201 expired-marking: the mark has outlived its classification period.
+
+What it checks
+    A secrecy mark in effect whose stated period is over by the reference date ("срок
+    засекречивания 5 лет" from 2015, "до 2020 года", "мерзімі 2021 жылға дейін"), or, with no
+    period stated, whose date is more than 30 years before the reference date — with no
+    extension ("продлен до …", "… дейін ұзартылды") and no declassification stamp.
+
+Why
+    Article 20(3) limits a classification period to 30 years, and Articles 22–23 require
+    declassification when the period ends; a mark kept after that restricts public information
+    with no legal basis.
+
+Example
+    "СЕКРЕТНО / Срок засекречивания 5 лет" on an order dated 12.05.2015, checked in 2026.
+
+How to fix
+    Declassify the document and put a declassification stamp with its date and basis on it, or
+    record the authorised body's extension beside the mark.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from qupia.model import LEGAL_LEVELS, Finding, Marking
+from qupia.rules.base import Facts, add_years, finding, where
+
+CODE = "QP201"
+NAME = "expired-marking"
+FAMILY = "excessive"
+SEVERITY = "warning"
+ARTICLE = "20(3)"
+
+
+def expiry(mark: Marking) -> tuple[date, str, str] | None:
+    """When the mark's period ends, why, and the article; None when nothing says."""
+    req = mark.requisites
+    if req.extended_until:
+        return req.extended_until, f"its extension ran until {req.extended_until}", "22"
+    if req.until:
+        return req.until, f"its period ran until {req.until}", "22"
+    if req.period_years and req.date:
+        end = add_years(req.date, req.period_years)
+        return end, f"its {req.period_years}-year period from {req.date} ended {end}", "22"
+    if req.date:
+        end = add_years(req.date, 30)
+        return end, f"it is dated {req.date}, more than 30 years ago, with no extension", "20(3)"
+    return None
+
+
+def check(facts: Facts) -> list[Finding]:
+    for mark in facts.markings.in_effect:
+        if mark.level not in LEGAL_LEVELS:
+            continue
+        known = expiry(mark)
+        if known and facts.reference_date >= known[0]:
+            _, why, article = known
+            return [finding(
+                __name__,
+                f"Mark \"{mark.text}\" in the {where(mark)} has expired: {why}, and no "
+                "declassification is noted",
+                mark, article=article,
+            )]
+    return []

@@ -1,0 +1,54 @@
+"""QP400 inconsistent-marking: different levels in different places of one document.
+
+What it checks
+    Secrecy marks in effect that name different levels: header against footer, one page against
+    another, a table cell or text box against the header, a document property against the
+    visible stamp.
+
+Why
+    Article 18 gives a carrier one degree of secrecy matching the gravest harm its content could
+    do; two levels on one carrier leave its handling undefined, and the lower one may be wrong.
+
+Example
+    Header "ҚҰПИЯ", footer "СОВЕРШЕННО СЕКРЕТНО".
+
+How to fix
+    Decide the document's level from the departmental list and mark every place with it.
+"""
+
+from __future__ import annotations
+
+from qupia.model import LEGAL_LEVELS, Finding, Level, Marking
+from qupia.rules.base import Facts, finding, where
+
+CODE = "QP400"
+NAME = "inconsistent-marking"
+FAMILY = "inconsistent"
+SEVERITY = "warning"
+ARTICLE = "18"
+
+
+def _level(mark: Marking) -> Level | None:
+    if mark.level in LEGAL_LEVELS:
+        return mark.level
+    if mark.legacy and mark.maps_to in LEGAL_LEVELS:
+        return mark.maps_to
+    return None
+
+
+def check(facts: Facts) -> list[Finding]:
+    first: dict[Level, Marking] = {}
+    for mark in facts.markings.in_effect:
+        level = _level(mark)
+        if level is not None and level not in first:
+            first[level] = mark
+    if len(first) < 2:
+        return []
+    low, high = sorted(first, key=LEGAL_LEVELS.index)[0], max(first, key=LEGAL_LEVELS.index)
+    a, b = first[low], first[high]
+    return [finding(
+        __name__,
+        f"\"{a.text}\" ({low.value}) in the {where(a)} but \"{b.text}\" ({high.value}) in the "
+        f"{where(b)}",
+        a, evidence=f"{a.text} | {b.text}",
+    )]

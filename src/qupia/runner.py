@@ -1,0 +1,110 @@
+"""Run :func:`qupia.engine.check_file` over many files with a time limit per file.
+
+Each file is read in a worker process. A file that takes longer than the limit (a parser caught
+in a hostile file) has its worker killed and gets ``status: "error"`` with the reason; a worker
+that dies (a crash in a native parser) likewise. The scan goes on with a fresh worker.
+Workers are forked after the pattern pack is compiled, so they start warm.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from collections.abc import Iterator
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+from qupia.engine import FileResult, check_file, sha256
+from qupia.markings import load
+from qupia.settings import Settings
+
+_CTX = mp.get_context("fork")
+
+
+def _work(conn: Connection, settings: Settings) -> None:
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        index, path = task
+        try:
+            result = check_file(Path(path), settings)
+        except Exception as exc:  # a bug must cost one file, not the scan
+            result = FileResult(path, sha256(Path(path)), "error",
+                                f"internal error: {type(exc).__name__}: {exc}")
+        conn.send((index, result))
+
+
+class _Worker:
+    def __init__(self, settings: Settings) -> None:
+        self.conn, child = _CTX.Pipe()
+        self.proc = _CTX.Process(target=_work, args=(child, settings), daemon=True)
+        self.proc.start()
+        child.close()
+        self.task: tuple[int, str] | None = None
+        self.deadline = 0.0
+
+    def give(self, index: int, path: str, timeout: float) -> None:
+        self.task = (index, path)
+        self.deadline = time.monotonic() + timeout
+        self.conn.send(self.task)
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.proc.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+        self.proc.join(timeout=5)
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.conn.close()
+
+
+def run_files(paths: list[str], settings: Settings) -> Iterator[FileResult]:
+    """Results in the order of *paths*, each as soon as it and those before it are done."""
+    load()  # compile patterns once, before forking
+    timeout = settings.limits.timeout_seconds
+    workers = [_Worker(settings) for _ in range(max(1, min(settings.jobs, len(paths))))]
+    pending = list(enumerate(paths))[::-1]
+    done: dict[int, FileResult] = {}
+    emitted = 0
+    try:
+        while emitted < len(paths):
+            for w in workers:
+                if w.task is None and pending:
+                    w.give(*pending.pop(), timeout=timeout)
+            busy = [w for w in workers if w.task is not None]
+            now = time.monotonic()
+            ready = wait([w.conn for w in busy],
+                         timeout=max(0.0, min(w.deadline for w in busy) - now))
+            for i, w in enumerate(workers):
+                if w.task is None:
+                    continue
+                index, path = w.task
+                if w.conn in ready:
+                    try:
+                        got, result = w.conn.recv()
+                        done[got] = result
+                        w.task = None
+                        continue
+                    except (EOFError, OSError):
+                        reason = "reader crashed on this file"
+                elif time.monotonic() >= w.deadline:
+                    reason = f"timed out after {timeout:g} s"
+                else:
+                    continue
+                w.stop(kill=True)
+                done[index] = FileResult(path, sha256(Path(path)), "error", reason)
+                workers[i] = _Worker(settings)
+            while emitted in done:
+                yield done.pop(emitted)
+                emitted += 1
+    finally:
+        for w in workers:
+            w.stop(kill=w.task is not None)

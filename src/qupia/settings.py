@@ -1,0 +1,18 @@
+"""Settings resolved once and passed down; nothing reads options from anywhere else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from qupia.extract.errors import Limits
+
+
+@dataclass(frozen=True)
+class Settings:
+    reference_date: date = field(default_factory=date.today)
+    enabled: frozenset[str] | None = None  # None: every rule
+    severity: dict[str, str] = field(default_factory=dict)  # code → severity override
+    evidence: bool = True
+    limits: Limits = field(default_factory=Limits)
+    jobs: int = 1
