@@ -68,34 +68,93 @@ def read_pdf(path: Path, limits: Limits) -> Document:
 def _page_runs(
     pdf: pdfium.PdfDocument, index: int
 ) -> list[tuple[int, str, tuple[float, float, float, float], float]]:
-    """(page, text, bbox from top-left, page height) for each text rectangle of a page."""
+    """(page, text, bbox from top-left, page height) for each text run of a page.
+
+    pdfium gives the page's text in reading order (lines separated by CR LF) and, cheaply, its
+    text rectangles in the same order: one per line, more where a line has wide gaps. Lines and
+    rectangles are paired in order; where a line holds several rectangles, the character at each
+    rectangle's left edge tells where the line splits. When lines and rectangles cannot be
+    paired (rotated or overlapping text), each rectangle's text is asked for by its bounds.
+    """
     page = pdf[index]
     try:
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
-            full = textpage.get_text_range()
-            out = []
-            seen = 0
-            for i in range(textpage.count_rects()):
-                left, bottom, right, top = textpage.get_rect(i)
-                text = textpage.get_text_bounded(left, bottom, right, top)
-                text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
-                if not text.strip():
-                    continue
-                seen += len(_visible(text))
-                out.append((index + 1, text.strip(), (left, height - top, right, height - bottom)))
-            if seen != len(_visible(full)):
-                # Overlapping or rotated text made rectangles and full text disagree:
-                # keep every word, without geometry.
-                lines = [ln for ln in full.replace("\r\n", "\n").split("\n") if ln.strip()]
-                return [(index + 1, ln.strip(), (0.0, height / 2, width, height / 2), height)
-                        for ln in lines]
-            return [(p, t, box, height) for p, t, box in out]
+            return [(index + 1, text, (left, height - top, right, height - bottom), height)
+                    for text, (left, bottom, right, top) in _runs(textpage, width, height)]
         finally:
             textpage.close()
     finally:
         page.close()
+
+
+Rect = tuple[float, float, float, float]  # pdfium: left, bottom, right, top
+
+
+def _same_line(a: Rect, b: Rect) -> bool:
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    return overlap > 0.5 * min(a[3] - a[1], b[3] - b[1]) and b[0] >= a[2] - 1
+
+
+def _runs(textpage: pdfium.PdfTextPage, width: float, height: float) -> list[tuple[str, Rect]]:
+    full = textpage.get_text_range()
+    rects: list[Rect] = [textpage.get_rect(i) for i in range(textpage.count_rects())]
+    groups: list[list[Rect]] = []
+    for rect in rects:
+        if groups and _same_line(groups[-1][-1], rect):
+            groups[-1].append(rect)
+        else:
+            groups.append([rect])
+    split = full.split("\r\n")
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for line in split:
+        if line.strip():
+            lines.append((pos, line))
+        pos += len(line) + 2
+    if len(full) == textpage.count_chars() and len(groups) == len(lines):
+        if len(groups) == len(rects):  # one rectangle a line: the common case, kept quick
+            return [(line.strip(), g[0]) for (_, line), g in zip(lines, groups, strict=True)]
+        out: list[tuple[str, Rect]] = []
+        for (start, line), group in zip(lines, groups, strict=True):
+            cuts = [start]
+            for rect in group[1:]:
+                mid = (rect[1] + rect[3]) / 2
+                at = textpage.get_index(rect[0] + 0.5, mid, 1.5, 1.5)
+                if not cuts[-1] < at < start + len(line):
+                    break
+                cuts.append(at)
+            if len(cuts) == len(group):
+                cuts.append(start + len(line))
+                for rect, a, b in zip(group, cuts, cuts[1:], strict=False):
+                    if full[a:b].strip():
+                        out.append((full[a:b].strip(), rect))
+                continue
+            for rect in group:
+                text = " ".join(textpage.get_text_bounded(*rect).split())
+                if text:
+                    out.append((text, rect))
+        return out
+    return _bounded(textpage, full, rects, width, height)
+
+
+def _bounded(
+    textpage: pdfium.PdfTextPage, full: str, rects: list[Rect], width: float, height: float
+) -> list[tuple[str, Rect]]:
+    out = []
+    seen = 0
+    for rect in rects:
+        text = " ".join(textpage.get_text_bounded(*rect).split())
+        if text:
+            seen += len(_visible(text))
+            out.append((text, rect))
+    if seen != len(_visible(full)):
+        # Overlapping or rotated text made rectangles and full text disagree: keep every
+        # word, without geometry.
+        mid = (0.0, height / 2, width, height / 2)
+        return [(" ".join(ln.split()), mid) for ln in full.split("\r\n") if ln.strip()]
+    return out
 
 
 def _key(text: str) -> str:

@@ -1,0 +1,152 @@
+"""Speed of extraction plus marking detection against poppler's pdftotext, in one run.
+
+Generates a 100-page Kazakh/Russian PDF (reportlab, DejaVu Sans, header and footer on every
+page) and the same text as a 100-page DOCX, then times, as the median of several runs:
+
+* ``pdftotext`` on the PDF (poppler, the yardstick);
+* qupia's extraction + marking detection on the PDF and on the DOCX, in one process;
+* the whole ``qupia check`` command on the PDF (start-up, worker, rules, report).
+
+Run: ``make bench`` (or ``python bench/bench.py [--pages N] [--runs N]``). The ratio to
+pdftotext is the figure that counts: absolute times vary from machine to machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+KK = ("Қазақстан Республикасы Қорғаныс министрлігінің әскери бөлімдері жоспар бойынша "
+      "жаттығулар өткізді, барлық бөлімшелердің дайындығы тексерілді және нәтижелері "
+      "хаттамаға енгізілді.")
+RU = ("Министерство обороны Республики Казахстан сообщает, что плановые учения проведены в "
+      "установленные сроки, готовность подразделений проверена, результаты внесены в протокол.")
+
+
+def make_pdf(path: Path, pages: int) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("DejaVu", FONT))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    width, height = A4
+    words = (KK + " " + RU).split()
+    for page in range(pages):
+        c.setFont("DejaVu", 10)
+        c.drawString(60, height - 45, "ҚАЗАҚСТАН РЕСПУБЛИКАСЫ ҚОРҒАНЫС МИНИСТРЛІГІ")
+        c.drawRightString(width - 60, height - 45, "ӨТЕ ҚҰПИЯ")
+        c.drawRightString(width - 60, height - 58, "Дана № 1")
+        y = height - 110
+        line: list[str] = []
+        i = page * 7
+        while y > 80:
+            word = words[i % len(words)]
+            i += 1
+            if c.stringWidth(" ".join([*line, word]), "DejaVu", 10) > width - 120:
+                c.drawString(60, y, " ".join(line))
+                y -= 14
+                line = []
+            line.append(word)
+        c.drawString(60, 40, f"Экз. № 1          {page + 1}-бет")
+        c.showPage()
+    c.save()
+
+
+def make_docx(path: Path, pages: int) -> None:
+    import docx
+
+    d = docx.Document()
+    section = d.sections[0]
+    section.header.paragraphs[0].text = "ӨТЕ ҚҰПИЯ"
+    section.footer.paragraphs[0].text = "Дана № 1"
+    for page in range(pages):
+        for k in range(12):
+            d.add_paragraph(KK if (page + k) % 2 else RU)
+        if page < pages - 1:
+            d.add_page_break()
+    d.save(str(path))
+
+
+def median_time(fn, runs: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pages", type=int, default=100)
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "results.json")
+    args = ap.parse_args()
+    if not shutil.which("pdftotext"):
+        print("pdftotext not found: install Debian's poppler-utils", file=sys.stderr)
+        return 2
+
+    from qupia.extract import extract
+    from qupia.markings import detect, load
+
+    pack = load()
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf, docx_path = Path(tmp) / "bench.pdf", Path(tmp) / "bench.docx"
+        make_pdf(pdf, args.pages)
+        make_docx(docx_path, args.pages)
+        n = args.pages
+
+        def poppler() -> None:
+            subprocess.run(["pdftotext", str(pdf), os.devnull], check=True)
+
+        def qupia_pdf() -> None:
+            facts = detect(extract(pdf), pack)
+            assert facts.document_level is not None
+
+        def qupia_docx() -> None:
+            facts = detect(extract(docx_path), pack)
+            assert facts.document_level is not None
+
+        qupia_bin = str(Path(sys.executable).with_name("qupia"))
+
+        def cli_pdf() -> None:
+            subprocess.run([qupia_bin, "check", str(pdf)], stdout=subprocess.DEVNULL, check=False)
+
+        t_pop = median_time(poppler, args.runs)
+        t_pdf = median_time(qupia_pdf, args.runs)
+        t_docx = median_time(qupia_docx, args.runs)
+        t_cli = median_time(cli_pdf, max(3, args.runs // 2))
+    results = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+                   f"{platform.python_version()}",
+        "pages": n,
+        "pdftotext_pages_per_s": round(n / t_pop, 1),
+        "qupia_pdf_extract_marks_pages_per_s": round(n / t_pdf, 1),
+        "qupia_pdf_ratio_to_pdftotext": round(t_pdf / t_pop, 2),
+        "qupia_docx_extract_marks_pages_per_s": round(n / t_docx, 1),
+        "qupia_check_cli_pdf_seconds": round(t_cli, 3),
+        "qupia_check_cli_ratio_to_pdftotext": round(t_cli / t_pop, 2),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"| measure ({n} pages, median of {args.runs}) | value |")
+    print("|---|---|")
+    for key, value in results.items():
+        print(f"| {key} | {value} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
