@@ -31,7 +31,7 @@ from qupia.model import Block, Document, Region
 HEADER_BAND = 0.12  # share of the page height from the top edge
 FOOTER_BAND = 0.09  # from the bottom edge
 REPEAT_BAND = 0.22  # repeated runs this close to an edge are header/footer too
-MAX_GAP = 24.0  # points: a repeated header run further below the last one is body
+MIN_GAP = 8.0  # points of white space that set a header or footer apart from the body
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 
@@ -167,49 +167,66 @@ def _assign_regions(
 ) -> list[Block]:
     """Tag runs header/footer/body.
 
-    A run is header when it lies in the top band, or when it repeats near the top of most pages
-    and nothing but header runs stands above it on its page; footer likewise from the bottom.
+    Header: the runs at the top of a page that lie in the top band (or repeat near the top of
+    most pages), up to the last one followed by a clear vertical gap — running text that simply
+    starts high on the page has no such gap and stays body. Footer likewise from the bottom.
     """
     top_keys: Counter[str] = Counter()
     bottom_keys: Counter[str] = Counter()
-    for _, text, (_, top, _, bottom), height in runs:
-        if top < height * REPEAT_BAND:
-            top_keys[_key(text)] += 1
-        if bottom > height * (1 - REPEAT_BAND):
-            bottom_keys[_key(text)] += 1
+    if pages > 1:
+        for _, text, (_, top, _, bottom), height in runs:
+            if top < height * REPEAT_BAND:
+                top_keys[_key(text)] += 1
+            elif bottom > height * (1 - REPEAT_BAND):
+                bottom_keys[_key(text)] += 1
     needed = max(2, (pages * 2 + 2) // 3) if pages > 1 else 10**9
     by_page: dict[int, list[int]] = {}
     for i, run in enumerate(runs):
         by_page.setdefault(run[0], []).append(i)
     regions = [Region.BODY] * len(runs)
     for indices in by_page.values():
-        edge = 0.0
-        for i in sorted(indices, key=lambda k: runs[k][2][1]):
-            _, text, (_, top, _, bottom), height = runs[i]
-            if bottom <= height * HEADER_BAND or (
-                top < height * REPEAT_BAND
-                and top_keys[_key(text)] >= needed
-                and top - edge < MAX_GAP
-            ):
-                regions[i] = Region.HEADER
-                edge = max(edge, bottom)
-            else:
-                break
-        edge = float("inf")
-        for i in sorted(indices, key=lambda k: -runs[k][2][3]):
-            _, text, (_, top, _, bottom), height = runs[i]
-            if regions[i] is Region.HEADER:
-                break
-            if top >= height * (1 - FOOTER_BAND) or (
-                bottom > height * (1 - REPEAT_BAND)
-                and bottom_keys[_key(text)] >= needed
-                and min(edge, height) - bottom < MAX_GAP
-            ):
-                regions[i] = Region.FOOTER
-                edge = min(edge, top)
-            else:
-                break
+        down = sorted(indices, key=lambda k: runs[k][2][1])
+        for i in _edge(runs, down, top_keys, needed, top=True):
+            regions[i] = Region.HEADER
+        up = [i for i in sorted(indices, key=lambda k: -runs[k][2][3])
+              if regions[i] is Region.BODY]
+        for i in _edge(runs, up, bottom_keys, needed, top=False):
+            regions[i] = Region.FOOTER
     return [
         Block(text=text, page=page, region=region, bbox=box)
         for (page, text, box, _), region in zip(runs, regions, strict=True)
     ]
+
+
+def _edge(
+    runs: list[tuple[int, str, tuple[float, float, float, float], float]],
+    order: list[int],
+    repeated: Counter[str],
+    needed: int,
+    top: bool,
+) -> list[int]:
+    """The header (top=True) or footer runs among *order*, sorted from that edge inwards."""
+    candidates: list[int] = []
+    for i in order:
+        _, text, (_, y0, _, y1), height = runs[i]
+        inner, outer = (y1, y0) if top else (height - y0, height - y1)
+        band = HEADER_BAND if top else FOOTER_BAND
+        if inner <= height * band or (outer < height * REPEAT_BAND and repeated[_key(text)]
+                                      >= needed):
+            candidates.append(i)
+        else:
+            break
+    rest = order[len(candidates):]
+    # Keep candidates up to the last one followed by a clear gap.
+    keep = 0
+    for n, i in enumerate(candidates):
+        _, _, (_, y0, _, y1), _ = runs[i]
+        nxt = candidates[n + 1] if n + 1 < len(candidates) else (rest[0] if rest else None)
+        if nxt is None:
+            keep = n + 1
+            continue
+        _, _, (_, n0, _, n1), _ = runs[nxt]
+        gap = (n0 - y1) if top else (y0 - n1)
+        if gap >= max(MIN_GAP, 0.8 * (y1 - y0)):
+            keep = n + 1
+    return candidates[:keep]

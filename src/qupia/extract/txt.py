@@ -19,16 +19,18 @@ def decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
     sample = data[:4096]
-    if sample and sample.count(b"\x00") > len(sample) // 4:
-        # UTF-16 without BOM: Cyrillic text has a zero in almost every other byte… or not,
-        # so decide by where the zeros of ASCII characters fall.
-        even = sample[0::2].count(b"\x00")
-        odd = sample[1::2].count(b"\x00")
-        try:
-            return data.decode("utf-16-le" if odd >= even else "utf-16-be")
-        except UnicodeDecodeError:
-            raise ExtractError("binary data, not text") from None
     if b"\x00" in sample:
+        # UTF-16 without a byte order mark: take the byte order whose text reads as text.
+        for codec in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            head = text[:2000]
+            if sum(ch.isalnum() or ch.isspace() or ch in ".,:;-№()«»\"'" for ch in head) > (
+                0.9 * len(head)
+            ):
+                return text
         raise ExtractError("binary data, not text")
     try:
         return data.decode("utf-8")

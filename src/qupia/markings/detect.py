@@ -14,6 +14,7 @@ inherits what the first page's stamp block says (a header mark whose "Экз. �
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -142,14 +143,14 @@ def _is_marking(
     words_before, words_after = _tokens(before), _tokens(after)
     if form.kind == "declassified":
         extra = _residue(words_before + words_after, [pack.stamp_word, pack.declass_word])
-        return len(extra) <= 2 and not _mention_cue(pack, stream, lo, hi, words_before,
+        return len(extra) <= 2 and not _mention_cue(pack, masked, lo, hi, words_before,
                                                      words_after, declass=True)
     if form.context == "number":
         extra = _residue(words_before + words_after, [pack.stamp_word, pack.document_word])
         return len(extra) <= 3
     if _residue(words_before + words_after, [pack.stamp_word]):
         return False
-    if _mention_cue(pack, stream, lo, hi, words_before, words_after, declass=False):
+    if _mention_cue(pack, masked, lo, hi, words_before, words_after, declass=False):
         return False
     original = stream.text[start:end]
     if original == original.lower() and stream.region in (Region.BODY, Region.FOOTNOTE,
@@ -164,15 +165,16 @@ def _is_marking(
 
 def _mention_cue(
     pack: Pack,
-    stream: _Stream,
+    masked: str,
     lo: int,
     hi: int,
     words_before: list[str],
     words_after: list[str],
     declass: bool,
 ) -> bool:
-    last = words_before[-1:] or _tokens(_prev_line(stream.folded, lo))[-1:]
-    first = words_after[:1] or _tokens(_next_line(stream.folded, hi))[:1]
+    """Prose cue words next to the mark, looking past the line break (other marks masked)."""
+    last = words_before[-1:] or _tokens(_prev_line(masked, lo))[-1:]
+    first = words_after[:1] or _tokens(_next_line(masked, hi))[:1]
     if not declass and last and pack.mention_before.match(last[0]):
         return True
     return bool(first and pack.mention_after.match(first[0]))
@@ -231,12 +233,17 @@ def _merge(own: Requisites, inherited: Requisites) -> Requisites:
     )
 
 
-def _document_date(streams: list[_Stream], pack: Pack) -> date | None:
-    """The document's own date: the first date on its first page outside a period clause."""
-    for stream in streams:
+def _document_date(
+    streams: list[_Stream], pack: Pack, skip_lines: set[tuple[int, int]]
+) -> date | None:
+    """The document's own date: the first date on its first page outside a period clause and
+    outside a declassification stamp's lines (*skip_lines*: stream index, line index)."""
+    for s_index, stream in enumerate(streams):
         if stream.page != 1 or stream.region is Region.METADATA:
             continue
-        for line in stream.folded.split("\n"):
+        for l_index, line in enumerate(stream.folded.split("\n")):
+            if (s_index, l_index) in skip_lines:
+                continue
             found = find_dates(line, pack)
             if not found:
                 continue
@@ -250,11 +257,9 @@ def _document_date(streams: list[_Stream], pack: Pack) -> date | None:
 
 def detect(doc: Document, pack: Pack) -> MarkingFacts:
     streams = _streams(doc)
-    doc_date = _document_date(streams, pack)
-    predates = doc_date is not None and doc_date < LAW_DATE
-    found: list[tuple[Marking, str]] = []  # marking and its stamp window
-    mentions = 0
-    for stream in streams:
+    scanned: list[tuple[_Stream, str, list[re.Match[str]]]] = []
+    stamp_lines: set[tuple[int, int]] = set()  # lines of declassification stamps
+    for s_index, stream in enumerate(streams):
         matches = list(pack.matcher.finditer(stream.folded))
         if not matches:
             continue
@@ -262,6 +267,17 @@ def detect(doc: Document, pack: Pack) -> MarkingFacts:
         for m in matches:
             masked[m.start() : m.end()] = " " * (m.end() - m.start())
         masked_text = "".join(masked)
+        scanned.append((stream, masked_text, matches))
+        for m in matches:
+            form = pack.forms[int(m.lastgroup[1:])]  # type: ignore[index]
+            if form.kind == "declassified":
+                first = stream.folded.count("\n", 0, m.start())
+                stamp_lines.update((s_index, first + k) for k in range(3))
+    doc_date = _document_date(streams, pack, stamp_lines)
+    predates = doc_date is not None and doc_date < LAW_DATE
+    found: list[tuple[Marking, str]] = []  # marking and its stamp window
+    mentions = 0
+    for stream, masked_text, matches in scanned:
         for m in matches:
             form = pack.forms[int(m.lastgroup[1:])]  # type: ignore[index]
             if form.era == "soviet" and form.kind == "legacy" and not predates:
@@ -279,6 +295,8 @@ def detect(doc: Document, pack: Pack) -> MarkingFacts:
             short = [ln for ln in stream.folded.split("\n") if len(_tokens(ln)) <= SHORT_LINE]
             inherited = _merge(inherited, read_requisites("\n".join(short), pack))
     for (mark, _), req in zip(found, own, strict=True):
+        if mark.level is Level.DECLASSIFIED:  # its date and basis are the stamp's own
+            continue
         if mark.page == 1 or mark.region in (Region.HEADER, Region.FOOTER, Region.METADATA):
             inherited = _merge(inherited, req)
     if doc_date and inherited.date is None:
@@ -291,7 +309,7 @@ def detect(doc: Document, pack: Pack) -> MarkingFacts:
     return MarkingFacts(tuple(markings), mentions, doc_date, predates)
 
 
-def _marking(form: FormSpec, stream: _Stream, m: regex.Match[str], predates: bool) -> Marking:
+def _marking(form: FormSpec, stream: _Stream, m: re.Match[str], predates: bool) -> Marking:
     text = " ".join(stream.text[m.start() : m.end()].split())
     if form.kind == "legal":
         level, legacy, maps_to = form.level, predates, None
