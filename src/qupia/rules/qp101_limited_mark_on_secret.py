@@ -11,7 +11,11 @@ Why
     for Articles 11–14 matter.
 
 Example
-    A page headed "ДСП" that lists a brigade's garrison and strength (Article 11).
+    A page headed "ДСП" that lists a brigade's garrison and strength (Article 11)::
+
+        ДСП
+
+        Бригада дислоцируется в г. Сарыозек, штатная численность 1 240 человек.
 
 How to fix
     Classify the document with the level the departmental list sets for the item and handle it

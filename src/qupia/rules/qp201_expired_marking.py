@@ -12,7 +12,14 @@ Why
     with no legal basis.
 
 Example
-    "СЕКРЕТНО / Срок засекречивания 5 лет" on an order dated 12.05.2015, checked in 2026.
+    An order of 2015 whose five-year period ended in 2020 (checked on 2026-11-26)::
+
+        СЕКРЕТНО
+        Экз. № 1
+        Срок засекречивания 5 лет
+
+        ПРИКАЗ от 12.05.2015 № 45
+        О передислокации войсковой части 12345 в г. Сарыозек.
 
 How to fix
     Declassify the document and put a declassification stamp with its date and basis on it, or

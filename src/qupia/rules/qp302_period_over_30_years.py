@@ -9,7 +9,13 @@ Why
     body may extend it, in exceptional cases, by a separate conclusion — not by the mark itself.
 
 Example
-    "ӨТЕ ҚҰПИЯ / Мерзімі 40 жыл".
+    A Kazakh order whose stamp sets forty years::
+
+        ӨТЕ ҚҰПИЯ
+        Дана № 2
+        Мерзімі 40 жыл
+
+        2025 жылғы 14 наурыздағы № 17 бұйрық
 
 How to fix
     Set a period of at most 30 years; if a longer protection is needed, ask the authorised body

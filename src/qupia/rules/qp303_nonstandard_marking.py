@@ -10,7 +10,11 @@ Why
     information; an invented stamp restricts access with no legal basis.
 
 Example
-    A 2024 memo headed "СТРОГО СЕКРЕТНО".
+    A 2024 memo headed with an invented stamp::
+
+        СТРОГО СЕКРЕТНО
+
+        Служебная записка от 12.03.2024 № 8
 
 How to fix
     Replace the stamp with the legal mark the departmental list sets for the information, or

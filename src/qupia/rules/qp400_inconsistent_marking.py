@@ -10,7 +10,13 @@ Why
     do; two levels on one carrier leave its handling undefined, and the lower one may be wrong.
 
 Example
-    Header "ҚҰПИЯ", footer "СОВЕРШЕННО СЕКРЕТНО".
+    One stamp at the top, another at the foot of the same page::
+
+        ҚҰПИЯ
+
+        Жоспар 2025 жылғы 3 ақпан.
+
+        СОВЕРШЕННО СЕКРЕТНО
 
 How to fix
     Decide the document's level from the departmental list and mark every place with it.
