@@ -10,7 +10,7 @@ from qupia.extract import extract
 from qupia.markings import MarkingFacts, detect, load
 
 ROOT = Path(__file__).resolve().parents[1]
-LAW = ROOT.parent / "shared" / "law"
+LAW = ROOT / "corpus" / "law"
 
 
 def facts_of(path: Path) -> MarkingFacts:
