@@ -211,3 +211,18 @@ def test_page_and_size_limits(tmp_path: Path) -> None:
         extract(path, Limits(max_pages=2))
     with pytest.raises(ExtractError, match="over the limit of 100 bytes"):
         extract(path, Limits(max_file_bytes=100))
+
+
+def test_table_listing_marks_is_no_stamp(tmp_path: Path) -> None:
+    """Regression: a glossary table of marks set the document's level."""
+    from qupia.markings import detect, load
+
+    path = render(source("docx", [{"blocks": [
+        "Сопоставление грифов секретности:",
+        {"table": [["Top Secret", "Совершенно секретно"], ["Secret", "Секретно"]]},
+    ]}]), tmp_path)
+    assert detect(extract(path), load()).document_level is None
+    stamp = render(dict(source("docx", [{"blocks": [
+        {"table": [["МИНИСТЕРСТВО ОБОРОНЫ", "ҚҰПИЯ"], ["", "СЕКРЕТНО\nЭкз. № 1"]]},
+        "Текст приказа."]}]), id="fixture-stamp"), tmp_path)
+    assert detect(extract(stamp), load()).document_level is not None

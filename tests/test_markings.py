@@ -184,3 +184,14 @@ def test_text_encodings(txt, encoding: str) -> None:
     text = "СЕКРЕТНО\nЭкз. № 1\n\nДокумент о дислокации войсковой части 12345."
     facts = txt(text, encoding=encoding)
     assert facts.document_level is not None and facts.document_level.value == "secret"
+
+
+def test_footer_stamp_with_page_numbering(txt) -> None:
+    facts = txt("Текст плана." + BODY + "\nСекретно · Экз. № 1 · стр. 1 из 2")
+    assert facts.document_level is not None and facts.document_level.value == "secret"
+
+
+def test_plan_year_is_not_a_period(txt) -> None:
+    """Regression: "на 2026 год" was read as a 2026-year period (QP302 on a plain plan)."""
+    facts = txt("СЕКРЕТНО\nЭкз. № 1\nЗадание на 2026 год" + BODY)
+    assert facts.markings[0].requisites.period_years is None

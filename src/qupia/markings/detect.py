@@ -14,6 +14,7 @@ inherits what the first page's stamp block says (a header mark whose "Экз. �
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -275,7 +276,7 @@ def detect(doc: Document, pack: Pack) -> MarkingFacts:
                 stamp_lines.update((s_index, first + k) for k in range(3))
     doc_date = _document_date(streams, pack, stamp_lines)
     predates = doc_date is not None and doc_date < LAW_DATE
-    found: list[tuple[Marking, str]] = []  # marking and its stamp window
+    found_all: list[tuple[Marking, str, int]] = []  # marking, its stamp window, its block
     mentions = 0
     for stream, masked_text, matches in scanned:
         for m in matches:
@@ -286,7 +287,9 @@ def detect(doc: Document, pack: Pack) -> MarkingFacts:
                 mentions += 1
                 continue
             window = _window(stream, m.start(), m.end())
-            found.append((_marking(form, stream, m, predates), window))
+            cell = bisect.bisect_right(stream.starts, m.start())
+            found_all.append((_marking(form, stream, m, predates), window, cell))
+    found = _drop_mark_lists(found_all)
     # Requisites: each stamp's own, else what the first page's stamp blocks say.
     own = [read_requisites(w, pack) for _, w in found]
     inherited = Requisites()
@@ -307,6 +310,24 @@ def detect(doc: Document, pack: Pack) -> MarkingFacts:
     ]
     markings = _apply_declassification(markings)
     return MarkingFacts(tuple(markings), mentions, doc_date, predates)
+
+
+def _drop_mark_lists(found: list[tuple[Marking, str, int]]) -> list[tuple[Marking, str]]:
+    """A table that holds marks in several cells lists them (a glossary, a register of
+    documents with their marks, a commentary's table of degrees); it does not stamp the page.
+
+    Several cells means three or more, or two with different levels (two cells with one level
+    can be a bilingual stamp: "ҚҰПИЯ" | "СЕКРЕТНО").
+    """
+    cells: dict[int, set[int]] = {}
+    levels: dict[int, set[Level]] = {}
+    for mark, _, cell in found:
+        if mark.region is Region.TABLE:
+            cells.setdefault(mark.page, set()).add(cell)
+            levels.setdefault(mark.page, set()).add(mark.level)
+    listed = {page for page in cells
+              if len(cells[page]) >= 3 or (len(cells[page]) == 2 and len(levels[page]) >= 2)}
+    return [(m, w) for m, w, _ in found if not (m.region is Region.TABLE and m.page in listed)]
 
 
 def _marking(form: FormSpec, stream: _Stream, m: re.Match[str], predates: bool) -> Marking:
