@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test bench corpus eval
+.PHONY: setup demo test bench corpus model eval locale
 
 $(BIN)/qupia: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,25 @@ test: setup
 	$(BIN)/ruff check src tests bench corpus/build.py
 	$(BIN)/pytest -q
 
+# Compile the message catalogues (src/qupia/locale/*/LC_MESSAGES/qupia.po → .mo). The .mo files
+# are committed: pre-commit installs qupia from a clone; a test fails when one is out of date.
+locale: setup
+	$(BIN)/python -m qupia.msgfmt
+
 # Speed: needs poppler's pdftotext for the comparison (Debian package poppler-utils).
 bench: setup
 	command -v pdftotext >/dev/null || (apt-get update -qq && apt-get install -y -qq poppler-utils)
 	$(BIN)/python bench/bench.py
+
+# The corpus rendered from its sources (corpus/src → corpus/build, not committed).
+corpus: setup
+	$(BIN)/python corpus/build.py corpus/src corpus/build
+
+# Retrain the content classifier and its calibration (train split; threshold on dev).
+model: corpus
+	$(BIN)/python models/train_content.py
+
+# Detection quality on the dev split, and the reporting figures on the test split.
+eval: corpus
+	$(BIN)/qupia eval corpus --split dev --output corpus/eval-dev.json
+	$(BIN)/qupia eval corpus --split test --output corpus/eval-test.json

@@ -5,6 +5,8 @@ page) and the same text as a 100-page DOCX, then times, as the median of several
 
 * ``pdftotext`` on the PDF (poppler, the yardstick);
 * qupia's extraction + marking detection on the PDF and on the DOCX, in one process;
+* the full lint of the PDF in one process: extraction, markings, content detection with the
+  model, all rules (qupia.engine.check_file);
 * the whole ``qupia check`` command on the PDF (start-up, worker, rules, report).
 
 Run: ``make bench`` (or ``python bench/bench.py [--pages N] [--runs N]``). The ratio to
@@ -98,10 +100,15 @@ def main() -> int:
         print("pdftotext not found: install Debian's poppler-utils", file=sys.stderr)
         return 2
 
+    from qupia.content import load_resources
+    from qupia.engine import check_file
     from qupia.extract import extract
     from qupia.markings import detect, load
+    from qupia.settings import Settings
 
     pack = load()
+    load_resources()
+    settings = Settings()
     with tempfile.TemporaryDirectory() as tmp:
         pdf, docx_path = Path(tmp) / "bench.pdf", Path(tmp) / "bench.docx"
         make_pdf(pdf, args.pages)
@@ -119,6 +126,10 @@ def main() -> int:
             facts = detect(extract(docx_path), pack)
             assert facts.document_level is not None
 
+        def full_pdf() -> None:
+            result = check_file(pdf, settings)
+            assert result.status == "ok"
+
         qupia_bin = str(Path(sys.executable).with_name("qupia"))
 
         def cli_pdf() -> None:
@@ -127,6 +138,7 @@ def main() -> int:
         t_pop = median_time(poppler, args.runs)
         t_pdf = median_time(qupia_pdf, args.runs)
         t_docx = median_time(qupia_docx, args.runs)
+        t_full = median_time(full_pdf, args.runs)
         t_cli = median_time(cli_pdf, max(3, args.runs // 2))
     results = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
@@ -136,6 +148,8 @@ def main() -> int:
         "qupia_pdf_extract_marks_pages_per_s": round(n / t_pdf, 1),
         "qupia_pdf_ratio_to_pdftotext": round(t_pdf / t_pop, 2),
         "qupia_docx_extract_marks_pages_per_s": round(n / t_docx, 1),
+        "qupia_pdf_full_lint_pages_per_s": round(n / t_full, 1),
+        "qupia_pdf_full_lint_ratio_to_pdftotext": round(t_full / t_pop, 2),
         "qupia_check_cli_pdf_seconds": round(t_cli, 3),
         "qupia_check_cli_ratio_to_pdftotext": round(t_cli / t_pop, 2),
     }

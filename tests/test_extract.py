@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+import docx.shared
 import pytest
 from docx.enum.section import WD_SECTION
 from reportlab.lib.pagesizes import A4
@@ -112,6 +113,9 @@ def test_docx_nested_table_even_page_header_and_sections(tmp_path: Path) -> None
     d.settings.odd_and_even_pages_header_footer = True
     d.sections[0].header.paragraphs[0].text = "ТАҚ БЕТ"
     d.sections[0].even_page_header.paragraphs[0].text = "ЖҰП БЕТ"
+    head = d.sections[0].header.add_table(rows=1, cols=2, width=docx.shared.Cm(16))
+    head.cell(0, 0).text = "МИНИСТРЛІК"
+    head.cell(0, 1).text = "ҚҰПИЯ"
     outer = d.add_table(rows=1, cols=1)
     inner = outer.cell(0, 0).add_table(rows=1, cols=1)
     inner.cell(0, 0).text = "ІШКІ КЕСТЕ"
@@ -123,7 +127,7 @@ def test_docx_nested_table_even_page_header_and_sections(tmp_path: Path) -> None
     d.save(str(path))
     found = regions(path)
     assert "ІШКІ КЕСТЕ" in found["table"]
-    assert {"ТАҚ БЕТ", "ЖҰП БЕТ", "ЕКІНШІ БӨЛІМ"} <= found["header"]
+    assert {"ТАҚ БЕТ", "ЖҰП БЕТ", "ЕКІНШІ БӨЛІМ", "ҚҰПИЯ"} <= found["header"]
     assert where(path, "Екінші бөлімнің мәтіні") == {(2, "body")}
 
 
@@ -226,3 +230,20 @@ def test_table_listing_marks_is_no_stamp(tmp_path: Path) -> None:
         {"table": [["МИНИСТЕРСТВО ОБОРОНЫ", "ҚҰПИЯ"], ["", "СЕКРЕТНО\nЭкз. № 1"]]},
         "Текст приказа."]}]), id="fixture-stamp"), tmp_path)
     assert detect(extract(stamp), load()).document_level is not None
+
+
+def test_pdf_line_whose_second_run_starts_with_a_quote(tmp_path: Path) -> None:
+    """Regression: pdfium finds no character at the left edge of a run that starts with a
+    quote mark, and the reader crashed on such a line."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("DejaVu", FONT))
+    path = tmp_path / "quote.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("DejaVu", 10)
+    c.drawString(72, 400, "Кімге:")
+    c.drawString(300, 400, '"Qazgidromet" RMK')
+    c.save()
+    texts = [b.text for b in extract(path).blocks]
+    assert "Кімге:" in " ".join(texts) and '"Qazgidromet" RMK' in " ".join(texts)

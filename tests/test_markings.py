@@ -24,6 +24,7 @@ STAMPS = [
     ("С Е К Р Е Т Н О", "secret"),
     ("CEKPETHO", "secret"),  # typed with Latin look-alikes
     ("СЕКРЕ\u00adТНО", "secret"),  # soft hyphen
+    ("СЕКРЕТН0", "secret"),  # OCR: a zero for the letter О
     ("ÓTE QUPIA", "top-secret"),
     ("ÖTE QŪPIA", "top-secret"),
     ("öte qūpiia", "top-secret"),

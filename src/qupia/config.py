@@ -11,25 +11,74 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from qupia.i18n import LANGUAGES
 from qupia.model import SEVERITIES
 
 KEYS = {"enable", "disable", "severity", "fail-on", "reference-date", "evidence", "jobs",
-        "exclude"}
+        "include", "exclude", "departmental-list", "lang", "baseline"}
+
 
 
 class ConfigError(Exception):
     """A configuration problem; the message names the file and the key."""
 
 
+def has_table(path: Path) -> bool:
+    """Whether *path* (a pyproject.toml) has a ``[tool.qupia]`` table; False when unreadable."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(data.get("tool", {}).get("qupia"), dict)
+
+
+def discover(start: Path) -> Path | None:
+    """The configuration that applies at *start*: the nearest ``.qupia.toml``, or
+    ``pyproject.toml`` with ``[tool.qupia]``, in *start* or a folder above it.
+
+    The search stops at the git root (a folder holding ``.git``) or the filesystem root. In
+    one folder ``.qupia.toml`` wins over ``pyproject.toml``; a pyproject.toml without a
+    ``[tool.qupia]`` table is passed over, as ruff passes over one without ``[tool.ruff]``.
+    """
+    folder = start.resolve()
+    while True:
+        dotfile = folder / ".qupia.toml"
+        if dotfile.is_file():
+            return dotfile
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and has_table(pyproject):
+            return pyproject
+        if (folder / ".git").exists() or folder.parent == folder:
+            return None
+        folder = folder.parent
+
+
+def peek(path: Path, key: str) -> Any:
+    """The raw value of *key* in *path*, or None — unvalidated, for the language of ``--help``
+    before the command's own options are read; never raises."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("qupia", {})
+    return data.get(key) if isinstance(data, dict) else None
+
+
 def read_config(path: Path, known_codes: set[str]) -> dict[str, Any]:
+    """The validated settings of *path*; paths in it are resolved against its folder."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("qupia", {})
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: [tool.qupia] must be a table")
     out: dict[str, Any] = {}
     for key, value in data.items():
         where = f"{path}: key {key!r}"
@@ -68,10 +117,25 @@ def read_config(path: Path, known_codes: set[str]) -> dict[str, Any]:
             if not isinstance(value, int) or value < 1:
                 raise ConfigError(f"{where}: must be a positive integer")
             out[key] = value
-        elif key == "exclude":
+        elif key in ("include", "exclude"):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{where}: must be a list of glob patterns")
             out[key] = value
+        elif key == "lang":
+            if value not in LANGUAGES:
+                raise ConfigError(f"{where}: must be one of {', '.join(LANGUAGES)}")
+            out[key] = value
+        elif key == "departmental-list":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{where}: must be the path of a departmental list file")
+            listed = (path.parent / value).resolve()
+            if not listed.is_file():
+                raise ConfigError(f"{where}: no such file {str(listed)!r}")
+            out[key] = listed
+        elif key == "baseline":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{where}: must be the path of a baseline file")
+            out[key] = (path.parent / value).resolve()
     return out
 
 

@@ -7,9 +7,11 @@ process handling (see :mod:`qupia.runner` for that).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from qupia.content import analyse, load_list, load_resources, match_list, prepare
 from qupia.extract import ExtractError, extract
 from qupia.markings import MarkingFacts, detect, load
 from qupia.model import CategoryMatch, Document, Finding
@@ -41,22 +43,20 @@ def sha256(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-_KK_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
-_KK_LATIN = set("äğıñöūüşÄĞIÑÖŪÜŞáóúńǵ")
+_KK_WORD = re.compile(r"\w*[әғқңөұүһіӘҒҚҢӨҰҮҺІ]\w*")
+_KK_LATIN_WORD = re.compile(r"\w*[äğıñöūüşÄĞÑÖŪÜŞáóúńǵ]\w*")
+_CYRILLIC_WORD = re.compile(r"\w*[а-яёА-ЯЁ]\w*")
+_SAMPLE = 50_000
 
 
 def language(doc: Document) -> str | None:
-    """kk, ru or mixed, from letter counts (Kazakh-only letters mark Kazakh text)."""
-    kk = ru = latin = 0
-    for block in doc.blocks:
-        for word in block.text.split():
-            if any(c in _KK_LETTERS for c in word):
-                kk += 1
-            elif any(c in _KK_LATIN for c in word):
-                latin += 1
-            elif any("а" <= c.lower() <= "я" for c in word):
-                ru += 1
-    kk_total = kk * 4 + latin * 3  # not every Kazakh word has a Kazakh-only letter
+    """kk, ru or mixed, from the words of the first 50,000 characters: a word with a
+    Kazakh-only letter (Cyrillic or Latin) is Kazakh; not every Kazakh word has one."""
+    text = "\n".join(b.text for b in doc.blocks)[:_SAMPLE]
+    kk = len(_KK_WORD.findall(text))
+    latin = len(_KK_LATIN_WORD.findall(text))
+    ru = len(_CYRILLIC_WORD.findall(text)) - kk
+    kk_total = kk * 4 + latin * 3
     if not kk_total and not ru:
         return None
     if kk_total > ru * 2 or (latin and latin * 3 > ru):
@@ -76,10 +76,14 @@ def check_file(path: Path, settings: Settings) -> FileResult:
         return FileResult(str(path), digest, "error", "file too complex to read within limits")
     if not any(b.text.strip() for b in doc.blocks):
         return FileResult(str(path), digest, "no-text", None, pages=doc.pages)
-    facts = detect(doc, load())
-    categories: tuple[CategoryMatch, ...] = ()
+    marks = load()
+    facts = detect(doc, marks)
+    text = prepare(doc, marks)
+    categories, _ = analyse(text, load_resources(), settings.content_threshold)
+    listed = (match_list(load_list(settings.departmental_list), text, categories, facts.markings)
+              if settings.departmental_list else ())
     rule_facts = Facts(markings=facts, categories=categories,
-                       reference_date=settings.reference_date)
+                       reference_date=settings.reference_date, list_matches=listed)
     findings = run(rule_facts, set(settings.enabled) if settings.enabled is not None else None)
     findings = [
         replace(f, severity=settings.severity.get(f.code, f.severity),

@@ -103,6 +103,16 @@ class CategoryMatch:
 
 
 @dataclass(frozen=True)
+class ListMatch:
+    """An item of the organisation's departmental list that applies to the document."""
+
+    id: str
+    title: str
+    level: Level
+    why: str  # "named by the stamp" or the cues that matched
+
+
+@dataclass(frozen=True)
 class Finding:
     code: str
     rule: str

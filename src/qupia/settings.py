@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from qupia.extract.errors import Limits
 
@@ -16,3 +17,6 @@ class Settings:
     evidence: bool = True
     limits: Limits = field(default_factory=Limits)
     jobs: int = 1
+    lang: str = "en"  # kk | ru | en: the language of messages and explanations
+    departmental_list: Path | None = None  # a departmental list file, resolved and checked
+    content_threshold: float | None = None  # None: the calibrated threshold of the model

@@ -136,7 +136,8 @@ class _Walker:
             if tag == _P:
                 self.paragraph(child, region)
             elif tag == _TBL:
-                self.table(child)
+                # A table in a header or footer (org name left, stamp right) stays header.
+                self.table(child, Region.TABLE if region is Region.BODY else region)
             elif tag in _CONTAINERS:
                 self.container(child, region)
             elif tag == f"{{{MC}}}AlternateContent":
@@ -144,17 +145,17 @@ class _Walker:
                 if choice is not None:
                     self.container(choice, region)
 
-    def table(self, tbl: etree._Element) -> None:
+    def table(self, tbl: etree._Element, region: Region) -> None:
         for row in tbl.iter(_TR):
             if _nearest(row, _TBL) is not tbl:
                 continue
             for cell in row:
                 if cell.tag == _TC:
-                    self.container(cell, Region.TABLE)
+                    self.container(cell, region)
                 elif cell.tag in _CONTAINERS:  # sdt around a cell
                     for tc in cell.iter(_TC):
                         if _nearest(tc, _TBL) is tbl:
-                            self.container(tc, Region.TABLE)
+                            self.container(tc, region)
 
     def paragraph(self, p: etree._Element, region: Region) -> None:
         ppr = p.find(_w("pPr"))
@@ -260,6 +261,20 @@ def read_docx(path: Path, limits: Limits) -> Document:
     zf = _Zip(path, limits)
     try:
         return _read(zf, path, limits)
+    finally:
+        zf.zf.close()
+
+
+def custom_properties(path: Path, limits: Limits | None = None) -> dict[str, str]:
+    """The custom document properties (``docProps/custom.xml``) of a DOCX: name → text.
+
+    Read with the same hardened archive view as the document, for callers that need only the
+    properties (a reviewer's ``qupia-ignore`` decision, :mod:`qupia.review`).
+    """
+    zf = _Zip(path, limits or Limits())
+    try:
+        return {b.label.removeprefix("custom:"): b.text for b in _properties(zf)
+                if b.label and b.label.startswith("custom:")}
     finally:
         zf.zf.close()
 

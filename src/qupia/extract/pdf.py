@@ -122,7 +122,7 @@ def _runs(textpage: pdfium.PdfTextPage, width: float, height: float) -> list[tup
             for rect in group[1:]:
                 mid = (rect[1] + rect[3]) / 2
                 at = textpage.get_index(rect[0] + 0.5, mid, 1.5, 1.5)
-                if not cuts[-1] < at < start + len(line):
+                if at is None or not cuts[-1] < at < start + len(line):
                     break
                 cuts.append(at)
             if len(cuts) == len(group):

@@ -81,3 +81,25 @@ HOMOGLYPHS: dict[str, str] = {
     "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
     "т": "t", "у": "y", "х": "x", "и": "u",
 }
+#: Digits OCR puts for letters ("СЕКРЕТН0").
+DIGIT_GLYPHS: dict[str, str] = {"о": "0", "з": "3"}
+
+
+# Kazakh Latin (2017–2021 alphabets) to Kazakh Cyrillic, letter for letter, so that a text in
+# Latin script reads like one in Cyrillic to the classifier and to Cyrillic cues. One character
+# for one, so offsets stay the same. Digraphs (sh, ch of 2017) stay as two letters.
+_LATIN_CYRILLIC = dict(zip(
+    "aäbcdefgğhiıjklmnñoöpqrsştuūüvwxyz",
+    "аәбцдефгғһііжклмнңоөпқрсштуұүвухыз", strict=True))
+LATIN_TO_CYRILLIC: dict[int, str] = {}
+for _lat, _cyr in _LATIN_CYRILLIC.items():
+    LATIN_TO_CYRILLIC[ord(_lat)] = _cyr
+    LATIN_TO_CYRILLIC[ord(_lat.upper())] = _cyr.upper()
+LATIN_TO_CYRILLIC.update({ord("á"): "ә", ord("ó"): "ө", ord("ú"): "ү", ord("ý"): "у",
+                          ord("ǵ"): "ғ", ord("ń"): "ң", ord("İ"): "І", ord("Á"): "Ә",
+                          ord("Ó"): "Ө", ord("Ú"): "Ү", ord("Ǵ"): "Ғ", ord("Ń"): "Ң"})
+
+
+def latin_to_cyrillic(text: str) -> str:
+    """Kazakh Latin letters as Cyrillic ones; ``len`` is kept."""
+    return text.translate(LATIN_TO_CYRILLIC)

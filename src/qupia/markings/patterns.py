@@ -17,7 +17,7 @@ import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from qupia.markings.fold import HOMOGLYPHS, INVISIBLE, fold, fold_regex
+from qupia.markings.fold import DIGIT_GLYPHS, HOMOGLYPHS, INVISIBLE, fold, fold_regex
 from qupia.model import Level
 
 
@@ -26,11 +26,17 @@ class PatternError(Exception):
 
 
 def patterns_dir() -> Path:
-    """The pattern packs: ``$QUPIA_PATTERNS`` or the repository's ``patterns/``."""
+    """The pattern packs: ``$QUPIA_PATTERNS``, else the package's ``qupia/data/patterns``.
+
+    In the repository ``src/qupia/data/patterns`` is a symlink to the top-level ``patterns/``;
+    a built wheel (what pre-commit installs from a clone) holds a copy. Where the symlink is
+    not there (a checkout without symlinks), the repository's ``patterns/`` is used.
+    """
     env = os.environ.get("QUPIA_PATTERNS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[3] / "patterns"
+    packaged = Path(__file__).resolve().parents[1] / "data" / "patterns"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[3] / "patterns"
 
 
 Kind = Literal["legal", "limited", "declassified", "legacy", "nonstandard"]
@@ -110,7 +116,7 @@ def phrase_regex(phrase: str) -> str:
         letters = []
         for ch in word:
             if ch.isalpha():
-                alt = _CYR_TO_LAT.get(ch)
+                alt = _CYR_TO_LAT.get(ch, "") + DIGIT_GLYPHS.get(ch, "")
                 letters.append(f"[{ch}{alt}]" if alt else regex.escape(ch))
             else:
                 letters.append(regex.escape(ch))

@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from qupia import __version__
 from qupia.engine import FileResult
-from qupia.model import FAMILIES, Marking
+from qupia.model import FAMILIES, Finding, Marking
 from qupia.settings import Settings
 
 SCHEMA = "qupia-report/1"
@@ -32,7 +32,18 @@ def marking_dict(m: Marking) -> dict[str, Any]:
     }
 
 
+def finding_dict(f: Finding, settings: Settings) -> dict[str, Any]:
+    """A finding; its evidence is left out when settings.evidence is off (``--no-evidence``)."""
+    out = asdict(f)
+    if not settings.evidence:
+        out["evidence"] = ""
+    return out
+
+
 def file_dict(result: FileResult, settings: Settings) -> dict[str, Any]:
+    """One file of the report. ``suppressed`` (findings the document's own review suppresses,
+    with the reason) and ``baselined`` (findings hidden by ``--baseline``) are additions to
+    qupia-report/1; no field of it is renamed."""
     facts = result.facts
     level = facts.document_level if facts else None
     return {
@@ -48,7 +59,12 @@ def file_dict(result: FileResult, settings: Settings) -> dict[str, Any]:
              "explanation": c.explanation}
             for c in result.categories
         ],
-        "findings": [asdict(f) for f in result.findings],
+        "findings": [finding_dict(f, settings) for f in result.findings],
+        "suppressed": [
+            {**finding_dict(s.finding, settings), "reason": s.reason, "source": s.source}
+            for s in getattr(result, "suppressed", ())
+        ],
+        "baselined": getattr(result, "baselined", 0),
     }
 
 
@@ -58,7 +74,9 @@ def summary(files: list[dict[str, Any]]) -> dict[str, Any]:
         for finding in f["findings"]:
             counts[finding["family"]] += 1
     return {"files": len(files), "errors": sum(1 for f in files if f["status"] == "error"),
-            "findings": counts}
+            "findings": counts,
+            "suppressed": sum(len(f["suppressed"]) for f in files),
+            "baselined": sum(f["baselined"] for f in files)}
 
 
 def report(results: Iterable[FileResult], settings: Settings) -> dict[str, Any]:

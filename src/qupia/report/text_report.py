@@ -15,10 +15,12 @@ from qupia.settings import Settings
 
 
 def emit(results: Iterable[FileResult], settings: Settings, out: TextIO) -> None:
-    files = errors = 0
+    files = errors = suppressed = baselined = 0
     counts = dict.fromkeys(FAMILIES, 0)
     for r in results:
         files += 1
+        suppressed += len(getattr(r, "suppressed", ()))
+        baselined += getattr(r, "baselined", 0)
         if r.status == "error":
             errors += 1
             out.write(f"{r.path}: error: {r.error}\n")
@@ -37,4 +39,6 @@ def emit(results: Iterable[FileResult], settings: Settings, out: TextIO) -> None
     parts = ", ".join(f"{n} {fam}" for fam, n in counts.items() if n)
     out.write(f"{files} file{'s' if files != 1 else ''} checked, {total} finding"
               f"{'s' if total != 1 else ''}{f' ({parts})' if parts else ''}, "
-              f"{errors} unreadable\n")
+              f"{errors} unreadable"
+              f"{f', {suppressed} suppressed' if suppressed else ''}"
+              f"{f', {baselined} in the baseline' if baselined else ''}\n")

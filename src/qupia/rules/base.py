@@ -8,7 +8,7 @@ from datetime import date
 from typing import Protocol
 
 from qupia.markings import MarkingFacts
-from qupia.model import CategoryMatch, Finding, Marking
+from qupia.model import CategoryMatch, Finding, ListMatch, Marking
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class Facts:
     markings: MarkingFacts
     categories: tuple[CategoryMatch, ...]
     reference_date: date
+    list_matches: tuple[ListMatch, ...] = ()  # items of a loaded departmental list that apply
 
 
 class RuleModule(Protocol):
@@ -39,6 +40,7 @@ def finding(
     mark: Marking | None = None,
     article: str | None = None,
     evidence: str | None = None,
+    page: int | None = None,
 ) -> Finding:
     """A finding of the rule in *module* (its ``__name__``) at *mark*'s place.
 
@@ -52,7 +54,7 @@ def finding(
         severity=rule.SEVERITY,
         article=article or rule.ARTICLE,
         message=message,
-        page=mark.page if mark else None,
+        page=mark.page if mark else page,
         region=mark.region.value if mark else None,
         evidence=evidence if evidence is not None else (mark.text if mark else ""),
     )

@@ -24,6 +24,7 @@ How to fix
 
 from __future__ import annotations
 
+from qupia.i18n import _
 from qupia.model import Finding, Level
 from qupia.rules.base import Facts, finding
 
@@ -44,7 +45,7 @@ def check(facts: Facts) -> list[Finding]:
     evidence = top.evidence[0].text if top.evidence else mark.text
     return [finding(
         __name__,
-        f"Article {top.article} content (item {top.item}) is marked only \"{mark.text}\", "
-        "which is not a state-secret mark",
+        _('Article {article} content (item {item}) is marked only "{mark}", which is not a '
+          "state-secret mark").format(article=top.article, item=top.item, mark=mark.text),
         mark, article=top.item, evidence=evidence,
     )]

@@ -30,8 +30,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from qupia.i18n import _, ngettext, place
 from qupia.model import LEGAL_LEVELS, Finding, Marking
-from qupia.rules.base import Facts, add_years, finding, where
+from qupia.rules.base import Facts, add_years, finding
 
 CODE = "QP201"
 NAME = "expired-marking"
@@ -41,18 +42,25 @@ ARTICLE = "20(3)"
 
 
 def expiry(mark: Marking) -> tuple[date, str, str] | None:
-    """When the mark's period ends, why, and the article; None when nothing says."""
+    """When the mark's period ends, why (in the active language), and the article; None when
+    nothing says."""
     req = mark.requisites
     if req.extended_until:
-        return req.extended_until, f"its extension ran until {req.extended_until}", "22"
+        why = _("its extension ran until {until}").format(until=req.extended_until)
+        return req.extended_until, why, "22"
     if req.until:
-        return req.until, f"its period ran until {req.until}", "22"
+        return req.until, _("its period ran until {until}").format(until=req.until), "22"
     if req.period_years and req.date:
         end = add_years(req.date, req.period_years)
-        return end, f"its {req.period_years}-year period from {req.date} ended {end}", "22"
+        why = ngettext("its {years}-year period from {start} ended {end}",
+                       "its {years}-year period from {start} ended {end}",
+                       req.period_years).format(years=req.period_years, start=req.date, end=end)
+        return end, why, "22"
     if req.date:
         end = add_years(req.date, 30)
-        return end, f"it is dated {req.date}, more than 30 years ago, with no extension", "20(3)"
+        why = _("it is dated {date}, more than 30 years ago, with no extension").format(
+            date=req.date)
+        return end, why, "20(3)"
     return None
 
 
@@ -62,11 +70,11 @@ def check(facts: Facts) -> list[Finding]:
             continue
         known = expiry(mark)
         if known and facts.reference_date >= known[0]:
-            _, why, article = known
+            _end, why, article = known
             return [finding(
                 __name__,
-                f"Mark \"{mark.text}\" in the {where(mark)} has expired: {why}, and no "
-                "declassification is noted",
+                _('Mark "{mark}" {place} has expired: {why}, and no declassification is '
+                  "noted").format(mark=mark.text, place=place(mark), why=why),
                 mark, article=article,
             )]
     return []

@@ -24,8 +24,9 @@ How to fix
 
 from __future__ import annotations
 
+from qupia.i18n import _, ngettext, place
 from qupia.model import LEGAL_LEVELS, Finding
-from qupia.rules.base import Facts, add_years, finding, where
+from qupia.rules.base import Facts, add_years, finding
 
 CODE = "QP302"
 NAME = "period-over-30-years"
@@ -40,14 +41,17 @@ def check(facts: Facts) -> list[Finding]:
             continue
         req = mark.requisites
         if req.period_years and req.period_years > 30:
-            why = f"a period of {req.period_years} years"
+            why = ngettext("a period of {years} year", "a period of {years} years",
+                           req.period_years).format(years=req.period_years)
         elif req.until and req.date and req.until > add_years(req.date, 30):
-            why = f"a period from {req.date} until {req.until}"
+            why = _("a period from {start} until {until}").format(start=req.date,
+                                                                  until=req.until)
         else:
             continue
         return [finding(
             __name__,
-            f"Mark \"{mark.text}\" in the {where(mark)} states {why}, over the 30-year limit",
+            _('Mark "{mark}" {place} states {why}, over the 30-year limit').format(
+                mark=mark.text, place=place(mark), why=why),
             mark,
         )]
     return []

@@ -23,9 +23,10 @@ How to fix
 
 from __future__ import annotations
 
+from qupia.i18n import _, place
 from qupia.markings.fold import fold
 from qupia.model import Finding, Level
-from qupia.rules.base import Facts, finding, where
+from qupia.rules.base import Facts, finding
 
 CODE = "QP303"
 NAME = "nonstandard-marking"
@@ -44,8 +45,8 @@ def check(facts: Facts) -> list[Finding]:
         seen.add(key)
         out.append(finding(
             __name__,
-            f"Stamp \"{mark.text}\" in the {where(mark)} is not one of the three secrecy marks "
-            "of Article 18",
+            _('Stamp "{mark}" {place} is not one of the three secrecy marks of Article 18'
+              ).format(mark=mark.text, place=place(mark)),
             mark,
         ))
     return out

@@ -24,8 +24,9 @@ How to fix
 
 from __future__ import annotations
 
+from qupia.i18n import _, level_name, place
 from qupia.model import LEGAL_LEVELS, Finding, Level, Marking
-from qupia.rules.base import Facts, finding, where
+from qupia.rules.base import Facts, finding
 
 CODE = "QP400"
 NAME = "inconsistent-marking"
@@ -54,7 +55,9 @@ def check(facts: Facts) -> list[Finding]:
     a, b = first[low], first[high]
     return [finding(
         __name__,
-        f"\"{a.text}\" ({low.value}) in the {where(a)} but \"{b.text}\" ({high.value}) in the "
-        f"{where(b)}",
+        _('"{first}" ({first_level}) {first_place} but "{second}" ({second_level}) '
+          "{second_place}").format(first=a.text, first_level=level_name(low), first_place=place(a),
+                                   second=b.text, second_level=level_name(high),
+                                   second_place=place(b)),
         a, evidence=f"{a.text} | {b.text}",
     )]

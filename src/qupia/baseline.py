@@ -1,0 +1,125 @@
+"""Baselines: the findings a team has already seen, so that a check reports only new ones.
+
+A finding's identity is the sha256 of the file's content, the rule code, and the sha256 of the
+evidence text — never its page or region (a finding does not become new because a page break
+moved) and never the evidence itself: a baseline sits in a repository beside the documents and
+must not carry their words (detect-secrets keeps only a hash of each secret, for the same
+reason). Any change to a document changes its sha256, so an edited document shows its findings
+again and is reviewed again.
+
+The file, ``qupia-baseline/1``::
+
+    {"schema": "qupia-baseline/1", "tool": {"name": "qupia", "version": "0.1.0"},
+     "findings": [{"file_sha256": "…", "code": "QP303", "evidence_sha256": "…"}, …]}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qupia import __version__
+from qupia.config import ConfigError
+from qupia.model import Finding
+
+SCHEMA = "qupia-baseline/1"
+
+#: The default file name, in the folder qupia is run from.
+DEFAULT = ".qupia-baseline.json"
+
+_HEX64 = frozenset("0123456789abcdef")
+
+
+@dataclass(frozen=True, order=True)
+class Identity:
+    """What makes two findings the same finding (SPEC/STYLE: no positions, no text)."""
+
+    file_sha256: str
+    code: str
+    evidence_sha256: str
+
+    def fingerprint(self) -> str:
+        """One hash of the whole identity (SARIF ``partialFingerprints``)."""
+        joined = f"{self.file_sha256}:{self.code}:{self.evidence_sha256}"
+        return hashlib.sha256(joined.encode("ascii")).hexdigest()
+
+
+def identity(file_sha256: str | None, finding: Finding) -> Identity:
+    """The identity of *finding* in a file whose content hashes to *file_sha256*."""
+    evidence = hashlib.sha256(finding.evidence.encode("utf-8")).hexdigest()
+    return Identity(file_sha256 or "", finding.code, evidence)
+
+
+def dump(identities: Iterable[Identity]) -> dict[str, Any]:
+    """The baseline document for *identities* (sorted, so that a re-run changes nothing)."""
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "qupia", "version": __version__},
+        "findings": [
+            {"file_sha256": i.file_sha256, "code": i.code, "evidence_sha256": i.evidence_sha256}
+            for i in sorted(identities)
+        ],
+    }
+
+
+def write(path: Path, identities: Iterable[Identity]) -> None:
+    """Write the baseline of *identities* to *path*."""
+    path.write_text(json.dumps(dump(identities), indent=2) + "\n", encoding="utf-8")
+
+
+def read(path: Path) -> Counter[Identity]:
+    """The identities in the baseline at *path*, with how often each was seen.
+
+    A missing or malformed file is a :class:`ConfigError` (exit status 2) naming the file.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read baseline: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{path}: not a JSON baseline: {exc}") from None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise ConfigError(f"{path}: not a {SCHEMA} baseline (write one with `qupia baseline`)")
+    entries = data.get("findings")
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: key 'findings' must be a list")
+    out: Counter[Identity] = Counter()
+    for n, entry in enumerate(entries):
+        try:
+            ident = Identity(entry["file_sha256"], entry["code"], entry["evidence_sha256"])
+        except (TypeError, KeyError):
+            raise ConfigError(f"{path}: findings[{n}] lacks file_sha256, code or "
+                              "evidence_sha256") from None
+        if not (_is_hash(ident.file_sha256) and _is_hash(ident.evidence_sha256)
+                and isinstance(ident.code, str)):
+            raise ConfigError(f"{path}: findings[{n}] is not a qupia finding identity")
+        out[ident] += 1
+    return out
+
+
+def _is_hash(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 64 and set(value) <= _HEX64
+
+
+def new_findings(file_sha256: str | None, findings: Iterable[Finding],
+                 known: Counter[Identity]) -> tuple[list[Finding], int]:
+    """The findings not in *known*, and how many were; *known* is consumed as it matches.
+
+    Counting matters: a document that held one known finding and now holds two identical ones
+    (same rule, same words) shows the second.
+    """
+    fresh: list[Finding] = []
+    hidden = 0
+    for f in findings:
+        ident = identity(file_sha256, f)
+        if known[ident] > 0:
+            known[ident] -= 1
+            hidden += 1
+        else:
+            fresh.append(f)
+    return fresh, hidden

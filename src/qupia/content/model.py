@@ -1,0 +1,82 @@
+"""The trained text classifier: a spaCy ``textcat_multilabel`` pipeline in ``models/content``.
+
+It reads a document's text with every secrecy mark blanked out (it must judge the content, not
+the stamp) and gives probabilities for: DISCLOSE (the text discloses Article 11–14 facts),
+ART17 (it holds Article 17(1) facts) and A11, A12, A13, A14 (which article's facts). The
+pipeline and its training config are made by ``models/train_content.py`` (``make model``).
+
+spaCy has no Kazakh language (``spacy.blank("kk")`` raises E048), so the pipeline is the
+multi-language ``xx`` one; text is folded (:mod:`qupia.markings.fold`), digits become 0 and
+line breaks spaces before it is tokenised (spaCy's tokenizer runs about 20× faster without
+line breaks: ../shared/MEASURED.md), and it is read in chunks (:func:`model_texts`).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+LABELS = ("DISCLOSE", "ART17", "A11", "A12", "A13", "A14")
+CHUNK = 2_500  # characters the classifier reads at a time
+MAX_CHUNKS = 24  # at most this many chunks, spread over the document
+STEM = 6  # letters kept of each word: a crude stem for agglutinative Kazakh and Russian
+_STEM = re.compile(rf"\w{{{STEM + 1},}}")
+_DIGIT = re.compile(r"\d")
+_SPACE = re.compile(r"\s+")
+
+
+def models_dir() -> Path:
+    """``$QUPIA_MODELS``, else the package's ``qupia/data/models`` (a symlink to the top-level
+    ``models/`` in the repository, a copy in a built wheel such as pre-commit installs), else
+    the repository's ``models/``."""
+    env = os.environ.get("QUPIA_MODELS")
+    if env:
+        return Path(env)
+    packaged = Path(__file__).resolve().parents[1] / "data" / "models"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[3] / "models"
+
+
+def model_texts(folded: str) -> list[str]:
+    """What the classifier reads: folded text, digits as 0, words cut to their first STEM
+    letters (әскерлеріміздегі and әскерлердің both read "аскерл"), one line, in chunks of about
+    CHUNK characters cut at spaces, at most MAX_CHUNKS spread evenly over the document.
+
+    A bag-of-words classifier sums its evidence over the words it reads, so a 150-page law
+    would saturate it; chunks of the length it was trained on keep long and short documents
+    on one scale, and their probabilities are averaged.
+    """
+    text = _STEM.sub(lambda m: m.group()[:STEM], _SPACE.sub(" ", _DIGIT.sub("0", folded)))
+    text = text.strip()
+    chunks = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + CHUNK)
+        if end < len(text):
+            cut = text.rfind(" ", start + CHUNK // 2, end)
+            end = cut if cut > 0 else end
+        chunks.append(text[start:end])
+        start = end + 1
+    if len(chunks) > MAX_CHUNKS:
+        step = len(chunks) / MAX_CHUNKS
+        chunks = [chunks[int(i * step)] for i in range(MAX_CHUNKS)]
+    return chunks or [""]
+
+
+@functools.lru_cache(maxsize=2)
+def load_model(path: str | None = None) -> Any:
+    import spacy
+
+    where = Path(path) if path else models_dir() / "content" / "textcat"
+    if not where.exists():
+        raise FileNotFoundError(f"content model not found at {where}; run `make model`")
+    return spacy.load(where)
+
+
+def predict(nlp: Any, folded: str) -> dict[str, float]:
+    """Each label's probability, averaged over the document's chunks."""
+    docs = list(nlp.pipe(model_texts(folded)))
+    return {label: sum(float(d.cats.get(label, 0.0)) for d in docs) / len(docs)
+            for label in LABELS}

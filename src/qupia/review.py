@@ -1,0 +1,180 @@
+"""Suppressions: a reviewed document carries its own decision about a rule.
+
+Two places, both beside the words they excuse rather than in a central list, so the decision
+travels with the document and is reviewed with it:
+
+* a DOCX custom document property ``qupia-ignore`` (File → Properties → Custom in Word), e.g.
+  ``QP201: reviewed by the records office 2026-01-10; QP400: header and footer agreed``;
+* a sidecar file named after the document plus ``.qupia.toml`` (``order.pdf.qupia.toml``)::
+
+      [[ignore]]
+      rule = "QP201"
+      reason = "reviewed by the records office 2026-01-10"
+
+Every suppression names a rule code and gives a reason; a suppressed finding leaves the failing
+set but stays in the report (JSON ``suppressed``, SARIF ``suppressions``) with its reason.
+A malformed suppression makes the file ``status: "error"`` with a reason naming the place:
+guessing what a reviewer meant would hide findings nobody reviewed.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from qupia.engine import FileResult
+from qupia.extract import ExtractError, Limits
+from qupia.model import Finding
+
+#: The DOCX custom property a reviewer sets.
+PROPERTY = "qupia-ignore"
+#: What follows a document's name in the name of its sidecar file.
+SIDECAR_SUFFIX = ".qupia.toml"
+
+_CODES = r"(?:QP\d{3}\s*,\s*)*QP\d{3}"
+_ENTRY = re.compile(rf"^\s*({_CODES})\s*:\s*(.*?)\s*$", re.I | re.S)
+_SPLIT = re.compile(rf";\s*(?={_CODES}\s*:)", re.I)
+
+
+class SuppressionError(Exception):
+    """A suppression that cannot be read; the message names where it is."""
+
+
+@dataclass(frozen=True)
+class Suppression:
+    code: str
+    reason: str
+    source: str  # "docx-property" | "sidecar"
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A finding left out of the failing set, with the reviewer's reason."""
+
+    finding: Finding
+    reason: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ReviewedResult(FileResult):
+    """A :class:`FileResult` after review: suppressions applied, baseline matches counted."""
+
+    suppressed: tuple[Suppressed, ...] = ()
+    baselined: int = 0  # findings hidden because the baseline knows them
+
+
+def reviewed(result: FileResult, **changes: Any) -> ReviewedResult:
+    """*result* as a :class:`ReviewedResult`, with *changes* applied."""
+    if isinstance(result, ReviewedResult):
+        return replace(result, **changes)
+    values = {f.name: getattr(result, f.name) for f in fields(result)}
+    return ReviewedResult(**{**values, **changes})
+
+
+def parse_property(value: str, known: set[str]) -> list[Suppression]:
+    """Suppressions from a ``qupia-ignore`` value: ``CODE[, CODE]: reason; CODE: reason``."""
+    out: list[Suppression] = []
+    for part in _SPLIT.split(value.strip()):
+        match = _ENTRY.match(part)
+        if not match or not match.group(2).strip(" ;"):
+            raise SuppressionError(
+                f"custom property {PROPERTY!r}: cannot read {part.strip()[:60]!r}; "
+                "write 'QP201: reason; QP400: reason'")
+        for code in re.split(r"\s*,\s*", match.group(1).upper()):
+            _known(code, known, f"custom property {PROPERTY!r}")
+            out.append(Suppression(code, match.group(2).strip(" ;"), "docx-property"))
+    return out
+
+
+def read_sidecar(path: Path, known: set[str]) -> list[Suppression]:
+    """Suppressions from a sidecar file: ``[[ignore]]`` tables with ``rule`` and ``reason``."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SuppressionError(f"{path.name}: cannot read: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SuppressionError(f"{path.name}: not valid TOML: {exc}") from None
+    extra = set(data) - {"ignore"}
+    if extra:
+        raise SuppressionError(f"{path.name}: unknown key {sorted(extra)[0]!r} "
+                               "(a sidecar holds [[ignore]] tables)")
+    entries = data.get("ignore", [])
+    if not isinstance(entries, list):
+        raise SuppressionError(f"{path.name}: key 'ignore' must be [[ignore]] tables")
+    out: list[Suppression] = []
+    for n, entry in enumerate(entries, 1):
+        where = f"{path.name}: [[ignore]] #{n}"
+        if not isinstance(entry, dict) or set(entry) - {"rule", "reason"}:
+            raise SuppressionError(f"{where}: only the keys 'rule' and 'reason' are allowed")
+        rule, reason = entry.get("rule"), entry.get("reason")
+        if not isinstance(rule, str):
+            raise SuppressionError(f"{where}: key 'rule' must be a rule code such as 'QP201'")
+        if not isinstance(reason, str) or not reason.strip():
+            raise SuppressionError(f"{where}: key 'reason' must say why (who reviewed, when)")
+        _known(rule.upper(), known, where)
+        out.append(Suppression(rule.upper(), reason.strip(), "sidecar"))
+    return out
+
+
+def _known(code: str, known: set[str], where: str) -> None:
+    if code not in known:
+        raise SuppressionError(f"{where}: unknown rule code {code!r}")
+
+
+def sidecar_of(path: Path) -> Path:
+    """The sidecar file of the document at *path*: ``order.pdf`` → ``order.pdf.qupia.toml``."""
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
+def suppressions_for(path: Path, known: set[str], limits: Limits | None = None
+                     ) -> list[Suppression]:
+    """Every suppression the document at *path* carries, from its property and its sidecar."""
+    out: list[Suppression] = []
+    if path.suffix.lower() in (".docx", ".docm"):
+        try:
+            props = custom_properties(path, limits)
+        except ExtractError:
+            props = {}
+        for name, value in props.items():
+            if name.strip().lower() == PROPERTY:
+                out.extend(parse_property(value, known))
+    sidecar = sidecar_of(path)
+    if sidecar.is_file():
+        out.extend(read_sidecar(sidecar, known))
+    return out
+
+
+def custom_properties(path: Path, limits: Limits | None) -> dict[str, str]:
+    """The DOCX's custom properties, read with the extractor's hardened archive view."""
+    from qupia.extract.docx import custom_properties as read
+
+    return read(path, limits)
+
+
+def apply(result: FileResult, known: set[str], limits: Limits | None = None) -> FileResult:
+    """*result* with the findings its document suppresses moved to ``suppressed``."""
+    if result.status != "ok" or not result.findings:
+        return result
+    try:
+        rules = suppressions_for(Path(result.path), known, limits)
+    except SuppressionError as exc:
+        return FileResult(result.path, result.sha256, "error", f"suppression: {exc}",
+                          pages=result.pages, language=result.language)
+    if not rules:
+        return result
+    by_code: dict[str, Suppression] = {}
+    for rule in rules:
+        by_code.setdefault(rule.code, rule)
+    kept: list[Finding] = []
+    suppressed: list[Suppressed] = []
+    for f in result.findings:
+        rule = by_code.get(f.code)
+        if rule is None:
+            kept.append(f)
+        else:
+            suppressed.append(Suppressed(f, rule.reason, rule.source))
+    return reviewed(result, findings=tuple(kept), suppressed=tuple(suppressed))

@@ -1,0 +1,49 @@
+"""QP102 insufficient-level: a mark below the level the departmental list sets.
+
+What it checks
+    With a departmental list loaded (configuration key ``departmental-list``): a document whose
+    legal mark is lower than the highest level of the list items that apply to it — the item
+    its stamp names ("п. 14 Перечня"), or items whose cues its content matches.
+
+Why
+    Article 18(1) requires the degree of secrecy to match the gravity of the harm disclosure
+    could do, and the departmental lists (Article 19) fix that degree item by item; a lower mark
+    gives the carrier less protection than the list demands.
+
+Example
+    With a list whose item 14 is "top-secret", a document stamped::
+
+        СЕКРЕТНО
+        п. 14 Перечня
+
+How to fix
+    Re-mark the document with the level of the list item, or correct the list item reference.
+"""
+
+from __future__ import annotations
+
+from qupia.model import LEGAL_LEVELS, Finding
+from qupia.rules.base import Facts, finding, where
+
+CODE = "QP102"
+NAME = "insufficient-level"
+FAMILY = "missing"
+SEVERITY = "warning"
+ARTICLE = "18"
+
+
+def check(facts: Facts) -> list[Finding]:
+    level = facts.markings.document_level
+    if level is None or not facts.list_matches:
+        return []
+    top = max(facts.list_matches, key=lambda m: LEGAL_LEVELS.index(m.level))
+    if LEGAL_LEVELS.index(level) >= LEGAL_LEVELS.index(top.level):
+        return []
+    mark = next(m for m in facts.markings.in_effect if m.level == level or m.maps_to == level)
+    return [finding(
+        __name__,
+        f"Mark \"{mark.text}\" ({level.value}) in the {where(mark)} is below the level "
+        f"{top.level.value} that departmental list item {top.id} (\"{top.title}\") sets "
+        f"({top.why})",
+        mark, article=f"list item {top.id}",
+    )]

@@ -1,0 +1,49 @@
+"""QP202 excessive-level: a mark above the level the departmental list sets.
+
+What it checks
+    With a departmental list loaded: a document whose legal mark is higher than the highest
+    level of the list items that apply to it.
+
+Why
+    Article 16 requires classification to be justified, and Article 18(1) ties the degree to
+    the harm disclosure could do: a degree above the list's restricts access more than the law
+    allows and multiplies the cost of handling.
+
+Example
+    With a list whose item 7 is "secret", a document stamped::
+
+        ӨТЕ ҚҰПИЯ
+        Тізбенің 7-тармағы
+
+How to fix
+    Lower the mark to the list item's level through the procedure for changing a degree of
+    secrecy.
+"""
+
+from __future__ import annotations
+
+from qupia.model import LEGAL_LEVELS, Finding
+from qupia.rules.base import Facts, finding, where
+
+CODE = "QP202"
+NAME = "excessive-level"
+FAMILY = "excessive"
+SEVERITY = "warning"
+ARTICLE = "16"
+
+
+def check(facts: Facts) -> list[Finding]:
+    level = facts.markings.document_level
+    if level is None or not facts.list_matches:
+        return []
+    top = max(facts.list_matches, key=lambda m: LEGAL_LEVELS.index(m.level))
+    if LEGAL_LEVELS.index(level) <= LEGAL_LEVELS.index(top.level):
+        return []
+    mark = next(m for m in facts.markings.in_effect if m.level == level or m.maps_to == level)
+    return [finding(
+        __name__,
+        f"Mark \"{mark.text}\" ({level.value}) in the {where(mark)} is above the level "
+        f"{top.level.value} that departmental list item {top.id} (\"{top.title}\") sets "
+        f"({top.why})",
+        mark, article=f"list item {top.id}",
+    )]

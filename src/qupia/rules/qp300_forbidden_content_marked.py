@@ -1,0 +1,57 @@
+"""QP300 forbidden-content-marked: a secrecy mark on information Article 17 opens.
+
+What it checks
+    A document with a legal secrecy mark in effect whose only classifiable-looking content is
+    Article 17(1) matter: an emergency and its casualties, health, sanitary, demographic or
+    crime statistics, facts of terrorist acts, the ecological or radiation situation, benefits,
+    violations of citizens' rights, the gold and currency reserves, budget figures (except what
+    reveals the provision of security), violations of law by officials, mass repressions
+    (except Article 14 matter).
+
+Why
+    Article 17(1) forbids classifying such information, and Article 17(2) makes the officials
+    who classify it liable: this mark is unlawful, not merely excessive.
+
+Example
+    A flood report stamped secret::
+
+        СЕКРЕТНО
+        Экз. № 1
+
+        Донесение о чрезвычайной ситуации от 12.04.2024. В результате паводка в Атырауской
+        области погибли 3 человека, пострадали 214, эвакуированы 1 480 жителей, разрушены
+        46 жилых домов.
+
+How to fix
+    Remove the mark through the declassification procedure and release the information as
+    Article 17 requires; report the classification to the official responsible.
+"""
+
+from __future__ import annotations
+
+from qupia.model import LEGAL_LEVELS, Finding
+from qupia.rules.base import Facts, finding, where
+from qupia.rules.content_facts import article17, classifiable, quote
+
+CODE = "QP300"
+NAME = "forbidden-content-marked"
+FAMILY = "unlawful"
+SEVERITY = "error"
+ARTICLE = "17"
+
+
+def check(facts: Facts) -> list[Finding]:
+    if facts.markings.document_level is None or classifiable(facts.categories):
+        return []
+    found = article17(facts.categories)
+    if not found:
+        return []
+    top = found[0]
+    mark = next(m for m in facts.markings.in_effect
+                if m.level in LEGAL_LEVELS or (m.legacy and m.maps_to in LEGAL_LEVELS))
+    return [finding(
+        __name__,
+        f"Mark \"{mark.text}\" in the {where(mark)} classifies Article 17 matter (item "
+        f"{top.item}), which the law forbids classifying",
+        mark, article=top.item, evidence=quote(top),
+    )]

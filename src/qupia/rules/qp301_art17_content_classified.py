@@ -1,0 +1,55 @@
+"""QP301 art17-content-classified: a rightly classified document also hides Article 17 facts.
+
+What it checks
+    A document with a legal secrecy mark in effect and real Article 11–14 content that also
+    holds Article 17(1) facts (an accident's casualties, a pollution incident, officials'
+    violations of law …); the finding points at the paragraph with those facts.
+
+Why
+    Article 17(1) forbids classifying those facts even when they stand beside state secrets;
+    they must be reported openly, in a carrier of their own.
+
+Example
+    An exercise report that also records a fuel spill::
+
+        СЕКРЕТНО
+        Экз. № 2
+
+        Донесение от 05.09.2025. Войсковая часть 54321 (г. Капшагай, 820 человек, 24 БМП-2)
+        провела ротные учения на полигоне «Илийский». В ходе учений произошёл разлив 12 тонн
+        дизельного топлива в реку Или; загрязнено 3 км береговой линии.
+
+How to fix
+    Move the Article 17 facts into an open document (or report them to the competent body)
+    and keep only the classifiable facts under the mark.
+"""
+
+from __future__ import annotations
+
+from qupia.model import LEGAL_LEVELS, Finding
+from qupia.rules.base import Facts, finding
+from qupia.rules.content_facts import article17, classifiable, quote
+
+CODE = "QP301"
+NAME = "art17-content-classified"
+FAMILY = "unlawful"
+SEVERITY = "warning"
+ARTICLE = "17"
+
+
+def check(facts: Facts) -> list[Finding]:
+    if facts.markings.document_level is None or not classifiable(facts.categories):
+        return []
+    found = article17(facts.categories)
+    if not found:
+        return []
+    top = found[0]
+    mark = next(m for m in facts.markings.in_effect
+                if m.level in LEGAL_LEVELS or (m.legacy and m.maps_to in LEGAL_LEVELS))
+    page = top.evidence[0].page if top.evidence else mark.page
+    return [finding(
+        __name__,
+        f"This classified document also holds Article 17 facts (item {top.item}) that may not "
+        "be classified",
+        None, article=top.item, evidence=quote(top), page=page,
+    )]

@@ -1,0 +1,125 @@
+"""Content detection: the category packs, cue matching, departmental lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qupia.content.packs import (
+    literal_prefixes,
+    load_packs,
+    required_literals,
+)
+from qupia.engine import check_file
+from qupia.markings.fold import fold
+from qupia.markings.patterns import PatternError
+from qupia.settings import Settings
+from tests.conftest import ROOT
+from tests.test_corpus import ITEMS_11_14, ITEMS_17
+
+EXAMPLE_LIST = ROOT / "patterns" / "departmental" / "example-defence.yaml"
+
+
+def test_every_item_of_articles_11_to_14_and_17_has_cues() -> None:
+    packs = load_packs()
+    assert sorted(packs.items) == sorted(ITEMS_11_14 + ITEMS_17)
+    for item, spec in packs.items.items():
+        assert len(spec.cues) >= 3, item
+
+
+def test_a_bad_pack_names_its_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "art11.yaml").write_text(
+        'schema: qupia-categories/1\narticle: "11"\nitems:\n'
+        '  - item: "11.1"\n    title: "x"\n    cues:\n      - {stems: ["ab"]}\n',
+        encoding="utf-8")
+    with pytest.raises(PatternError, match=r"art11\.yaml:4: items\.0\.cues\.0"):
+        load_packs(tmp_path)
+
+
+def _items(text: str) -> set[str]:
+    packs = load_packs()
+    return {packs.cues[i].item for i in packs.hits(fold(text))}
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("Бригада дислоцируется в г. Сарыозек", "11.3"),
+        ("бригаданың әскерлерінің орналасқан жері", "11.3"),  # Kazakh suffixes
+        ("штатной численностью 1 240 человек", "11.3"),
+        ("Войсковая часть 12345", "11.3"),
+    ],
+)
+def test_cues_match_every_word_form(text: str, item: str) -> None:
+    assert item in _items(text)
+
+
+def test_overlapping_cues_all_count() -> None:
+    packs = load_packs()
+    hits = packs.hits(fold("Войсковая часть 12345 дислоцируется в пос. Сарыозек"))
+    labels = {packs.cues[i].label for i in hits}
+    assert len(labels) >= 2
+
+
+def test_cue_found_however_far_into_the_document() -> None:
+    text = "Обычный текст. " * 20_000 + "Войсковая часть 12345 дислоцируется в г. Сарыозек."
+    assert "11.3" in _items(text)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [(r"(?<!\w)(?:дислоц[\w-]*)", {"дислоц"}),
+     (r"(?<!\w)(?:(?:в/ч|войсков\w*)\s*\d)", {"в/ч", "войсков"}),
+     (r"(?<!\w)(?:\d+\s*мгц)", None)],
+)
+def test_literal_prefixes(pattern: str, expected: set[str] | None) -> None:
+    assert literal_prefixes(pattern) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [(r"\d+\s*мгц", {"мгц"}), (r"\d{1,3}\s?°\s?\d", {"°"}), (r"\d+\s*\w+", None)],
+)
+def test_required_literals(pattern: str, expected: set[str] | None) -> None:
+    assert required_literals(pattern) == expected
+
+
+def _codes(tmp_path: Path, text: str, departmental: Path | None = None) -> set[str]:
+    path = tmp_path / "doc.txt"
+    path.write_text(text, encoding="utf-8")
+    settings = Settings(departmental_list=departmental)
+    result = check_file(path, settings)
+    assert result.status == "ok"
+    return {f.code for f in result.findings}
+
+
+DISCLOSURE = (
+    "Служебная записка от 14.03.2025 № 112\n\n"
+    "Войсковая часть 12345 дислоцируется в г. Сарыозек, штатная численность 1 240 человек, "
+    "на вооружении 36 танков Т-72Б3 и 18 гаубиц Д-30. Позывной штаба «Беркут-3». "
+    "Командир части полковник А. Ибраев."
+)
+
+
+def test_list_item_named_by_the_stamp_sets_the_level(tmp_path: Path) -> None:
+    low = "СЕКРЕТНО\nп. 14 Перечня\n\n" + DISCLOSURE
+    assert "QP102" in _codes(tmp_path, low, EXAMPLE_LIST)
+    high = "ОСОБОЙ ВАЖНОСТИ\nп. 7 Перечня\n\n" + DISCLOSURE.replace("дислоцируется", "стоит")
+    assert "QP202" in _codes(tmp_path, high, EXAMPLE_LIST)
+    right = "СОВЕРШЕННО СЕКРЕТНО\nп. 14 Перечня\n\n" + DISCLOSURE
+    assert not {"QP102", "QP202"} & _codes(tmp_path, right, EXAMPLE_LIST)
+
+
+def test_without_a_list_no_level_rule_fires(tmp_path: Path) -> None:
+    assert not {"QP102", "QP202"} & _codes(tmp_path, "СЕКРЕТНО\nп. 14 Перечня\n\n" + DISCLOSURE)
+
+
+def test_a_bad_departmental_list_is_a_clear_error(tmp_path: Path) -> None:
+    from qupia.content.deplist import load_list
+
+    bad = tmp_path / "list.yaml"
+    bad.write_text("schema: qupia-departmental-list/1\norganisation: x\nitems:\n"
+                   "  - {id: '1', title: t, level: very-secret}\n", encoding="utf-8")
+    with pytest.raises(PatternError, match=r"list\.yaml: items\.0\.level"):
+        load_list(bad)
