@@ -1,7 +1,9 @@
 """Speed of extraction plus marking detection against poppler's pdftotext, in one run.
 
 Generates a 100-page Kazakh/Russian PDF (reportlab, DejaVu Sans, header and footer on every
-page) and the same text as a 100-page DOCX, then times, as the median of several runs:
+page; the body is running text taken in turn from the Kazakh and the Russian text of the law,
+so the vocabulary is as varied as a real document's) and the same text as a 100-page DOCX, then
+times, as the median of several runs:
 
 * ``pdftotext`` on the PDF (poppler, the yardstick);
 * qupia's extraction + marking detection on the PDF and on the DOCX, in one process;
@@ -28,11 +30,17 @@ import time
 from pathlib import Path
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-KK = ("Қазақстан Республикасы Қорғаныс министрлігінің әскери бөлімдері жоспар бойынша "
-      "жаттығулар өткізді, барлық бөлімшелердің дайындығы тексерілді және нәтижелері "
-      "хаттамаға енгізілді.")
-RU = ("Министерство обороны Республики Казахстан сообщает, что плановые учения проведены в "
-      "установленные сроки, готовность подразделений проверена, результаты внесены в протокол.")
+LAW = Path(__file__).resolve().parents[1] / "corpus" / "law"
+
+
+def words() -> list[str]:
+    """Running text: the Kazakh and the Russian law, paragraph by paragraph in turn."""
+    kk = [p for p in (LAW / "law_kk.txt").read_text(encoding="utf-8").split("\n") if p.strip()]
+    ru = [p for p in (LAW / "law_ru.txt").read_text(encoding="utf-8").split("\n") if p.strip()]
+    out: list[str] = []
+    for a, b in zip(kk, ru, strict=False):
+        out += a.split() + b.split()
+    return out
 
 
 def make_pdf(path: Path, pages: int) -> None:
@@ -44,7 +52,7 @@ def make_pdf(path: Path, pages: int) -> None:
     pdfmetrics.registerFont(TTFont("DejaVu", FONT))
     c = canvas.Canvas(str(path), pagesize=A4)
     width, height = A4
-    words = (KK + " " + RU).split()
+    text = words()
     for page in range(pages):
         c.setFont("DejaVu", 10)
         c.drawString(60, height - 45, "ҚАЗАҚСТАН РЕСПУБЛИКАСЫ ҚОРҒАНЫС МИНИСТРЛІГІ")
@@ -52,9 +60,9 @@ def make_pdf(path: Path, pages: int) -> None:
         c.drawRightString(width - 60, height - 58, "Дана № 1")
         y = height - 110
         line: list[str] = []
-        i = page * 7
+        i = page * 420
         while y > 80:
-            word = words[i % len(words)]
+            word = text[i % len(text)]
             i += 1
             if c.stringWidth(" ".join([*line, word]), "DejaVu", 10) > width - 120:
                 c.drawString(60, y, " ".join(line))
@@ -73,9 +81,11 @@ def make_docx(path: Path, pages: int) -> None:
     section = d.sections[0]
     section.header.paragraphs[0].text = "ӨТЕ ҚҰПИЯ"
     section.footer.paragraphs[0].text = "Дана № 1"
+    text = words()
     for page in range(pages):
         for k in range(12):
-            d.add_paragraph(KK if (page + k) % 2 else RU)
+            start = (page * 12 + k) * 35
+            d.add_paragraph(" ".join(text[start % len(text):start % len(text) + 35]))
         if page < pages - 1:
             d.add_page_break()
     d.save(str(path))

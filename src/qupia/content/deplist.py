@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from qupia.content.detect import Text
 from qupia.content.packs import ITEM, Cue, CueSpec, _compile
-from qupia.markings.patterns import PatternError
+from qupia.markings.patterns import PatternError, load_yaml
 from qupia.model import CategoryMatch, Level, ListMatch, Marking
 
 
@@ -74,7 +74,7 @@ def load_list(path: Path) -> DepartmentalList:
 def _load(path_str: str) -> DepartmentalList:
     path = Path(path_str)
     try:
-        spec = ListSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        spec = ListSpec.model_validate(load_yaml(path.read_text(encoding="utf-8")))
     except OSError as exc:
         raise PatternError(f"{path}: cannot read: {exc.strerror}") from None
     except yaml.YAMLError as exc:

@@ -116,9 +116,9 @@ def prepare(doc: Document, marks: Pack) -> Text:
     # Blank every mark and mention of one: the classifier must not learn the stamp.
     spans = [m.span() for m in marks.matcher.finditer(folded)]
     cyrillic = None
-    sample = original[:SAMPLE]
-    latin = len(_LATIN.findall(sample))
-    if latin and latin * 10 >= len(_LETTER.findall(sample)):
+    sample = original[:20_000]
+    latin = sum(1 for _ in _LATIN.finditer(sample))
+    if latin and latin * 10 >= sum(1 for _ in _LETTER.finditer(sample)):
         cyrillic = _blank(fold(latin_to_cyrillic(original)), spans)
     return Text(original, _blank(folded, spans), tuple(starts), doc, cyrillic)
 

@@ -23,7 +23,7 @@ LABELS = ("DISCLOSE", "ART17", "A11", "A12", "A13", "A14")
 CHUNK = 2_500  # characters the classifier reads at a time
 MAX_CHUNKS = 24  # at most this many chunks, spread over the document
 STEM = 6  # letters kept of each word: a crude stem for agglutinative Kazakh and Russian
-_STEM = re.compile(rf"\w{{{STEM + 1},}}")
+_STEM = re.compile(rf"\b(\w{{{STEM}}})\w+")
 _DIGIT = re.compile(r"\d")
 _SPACE = re.compile(r"\s+")
 
@@ -40,29 +40,31 @@ def models_dir() -> Path:
 
 
 def model_texts(folded: str) -> list[str]:
-    """What the classifier reads: folded text, digits as 0, words cut to their first STEM
-    letters (әскерлеріміздегі and әскерлердің both read "аскерл"), one line, in chunks of about
-    CHUNK characters cut at spaces, at most MAX_CHUNKS spread evenly over the document.
+    """What the classifier reads: folded text in chunks of about CHUNK characters cut at
+    spaces, at most MAX_CHUNKS spread evenly over the document; in each, digits as 0, words
+    cut to their first STEM letters (әскерлеріміздегі and әскерлердің both read "аскерл"),
+    one line.
 
     A bag-of-words classifier sums its evidence over the words it reads, so a 150-page law
     would saturate it; chunks of the length it was trained on keep long and short documents
     on one scale, and their probabilities are averaged.
     """
-    text = _STEM.sub(lambda m: m.group()[:STEM], _SPACE.sub(" ", _DIGIT.sub("0", folded)))
-    text = text.strip()
     chunks = []
     start = 0
-    while start < len(text):
-        end = min(len(text), start + CHUNK)
-        if end < len(text):
-            cut = text.rfind(" ", start + CHUNK // 2, end)
+    while start < len(folded):
+        end = min(len(folded), start + CHUNK)
+        if end < len(folded):
+            cut = max(folded.rfind(" ", start + CHUNK // 2, end),
+                      folded.rfind("\n", start + CHUNK // 2, end))
             end = cut if cut > 0 else end
-        chunks.append(text[start:end])
+        chunks.append((start, end))
         start = end + 1
     if len(chunks) > MAX_CHUNKS:
         step = len(chunks) / MAX_CHUNKS
         chunks = [chunks[int(i * step)] for i in range(MAX_CHUNKS)]
-    return chunks or [""]
+    texts = [_STEM.sub(r"\1", _SPACE.sub(" ", _DIGIT.sub("0", folded[a:b]))).strip()
+             for a, b in chunks]
+    return [t for t in texts if t] or [""]
 
 
 @functools.lru_cache(maxsize=2)

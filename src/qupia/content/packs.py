@@ -9,7 +9,9 @@ drops the rest: ../shared/MEASURED.md).
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +22,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from qupia.markings.fold import fold, fold_regex
-from qupia.markings.patterns import PatternError, patterns_dir
+from qupia.markings.patterns import PatternError, load_yaml, patterns_dir
 
+_TOKEN = re.compile(r"\S+")
+WINDOW = 160  # characters around a needle in which a needle-bearing cue is searched for
 ITEM = r"^(1[1-4])\.\d+(-1)?$|^17\.1\.(?:[1-9]|1[01])$"
 
 
@@ -57,16 +61,36 @@ class PackSpec(BaseModel):
     items: list[ItemSpec] = Field(min_length=1)
 
 
+@functools.cache
+def _regex(source: str) -> re.Pattern[str]:
+    return re.compile(source)
+
+
 @dataclass(frozen=True)
 class Cue:
-    """One compiled cue: which item it speaks for, its weight, what it looks like."""
+    """One cue: which item it speaks for, its weight, what it looks like.
+
+    Its regex is compiled on first use: a document meets a few hundred of the packs' five
+    thousand cues, and compiling them all took most of a second at start-up.
+    """
 
     item: str
     weight: float
     label: str  # the stem or regex as written, for explanations
-    pattern: re.Pattern[str]
+    source: str  # the folded regex
     exception: bool = False
     group: str = ""  # the cue (one YAML entry) this stem belongs to: it counts once
+    anchors: frozenset[str] | None = None  # literal prefixes, one of which starts each match
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The cue at a word start."""
+        return _regex(rf"(?<!\w)(?:{self.source})")
+
+    @property
+    def search(self) -> re.Pattern[str]:
+        """The cue without its word-start lookbehind (re scans for a literal start in C)."""
+        return _regex(self.source)
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,6 +103,8 @@ class Packs:
     # regex cues with no literal anchor: (index, literals one of which every match contains,
     # or None), searched in full when one of those literals is in the text
     anywhere: tuple[tuple[int, frozenset[str] | None], ...]
+    # cue index → every cue with the same pattern (items share cues): matched once for all
+    same: dict[int, tuple[int, ...]]
 
     def article(self, item: str) -> str:
         return item.split(".", 1)[0]
@@ -86,36 +112,82 @@ class Packs:
     def hits(self, folded: str) -> dict[int, tuple[int, int]]:
         """The first match (start, end) of every cue found in *folded* text, by cue index.
 
-        Each cue counts once per document, so only its first match is looked for. An
-        Aho–Corasick automaton (pyahocorasick) over the document's distinct words finds which
-        cues' literal anchors occur at a word start — 3,000 such patterns over 1.1 MB took
-        0.03 s here, where one alternation of them took 0.3 s and dropped overlapping hits
-        (../shared/MEASURED.md) — and only those cues are then tried in the text, at their
-        anchor's occurrences, until they match.
+        Each cue counts once per document, so only its first match is looked for. The text's
+        distinct tokens go once through an Aho–Corasick automaton of every cue's literal anchor
+        (pyahocorasick: 3,000 such patterns over 1.1 MB took 0.03 s here, where one
+        alternation of them took 0.3 s and dropped overlapping hits, ../shared/MEASURED.md);
+        a cue is then tried only where a token with its anchor at a word start stands, and
+        only until it matches.
         """
-        words = "\n".join(set(folded.split()))
-        present = {anchor for end, (anchor, _) in self.automaton.iter(words)
-                   if _word_start(words, end - len(anchor) + 1)}
-        present.update(a for a in self.spaced if a in folded)
+        tokens: dict[str, list[int]] = {}
+        for m in _TOKEN.finditer(folded):
+            tokens.setdefault(m.group(), []).append(m.start())
+        unique = list(tokens)
+        joined = "\n".join(unique)
+        offsets = list(itertools.accumulate((len(t) + 1 for t in unique[:-1]), initial=0))
+        places: dict[str, list[tuple[str, int]]] = {}
+        for end, (anchor, _) in self.automaton.iter(joined):
+            start = end - len(anchor) + 1
+            if _word_start(joined, start):
+                k = bisect.bisect_right(offsets, start) - 1
+                places.setdefault(anchor, []).append((unique[k], start - offsets[k]))
         found: dict[int, tuple[int, int]] = {}
-        for anchor in present:
+        for anchor, where in places.items():
             waiting = [i for i in self.anchored[anchor] if i not in found]
-            pos = folded.find(anchor)
-            while pos >= 0 and waiting:
-                if _word_start(folded, pos):
+            for token, offset in where:
+                for pos in tokens[token]:
+                    at = pos + offset
                     for i in tuple(waiting):
-                        hit = self.cues[i].pattern.match(folded, pos)
+                        hit = self.cues[i].pattern.match(folded, at)
                         if hit:
-                            found[i] = (pos, hit.end())
+                            found[i] = (at, hit.end())
                             waiting.remove(i)
-                pos = folded.find(anchor, pos + 1)
+                    if not waiting:
+                        break
+                if not waiting:
+                    break
+        # An anchor with a space in it ("в целом по"): its first word must be among the tokens.
+        for anchor in self.spaced:
+            if anchor.split(None, 1)[0] not in tokens or anchor not in folded:
+                continue
+            for i in self.anchored[anchor]:
+                if i in found:
+                    continue
+                for hit in self.cues[i].search.finditer(folded):
+                    if _word_start(folded, hit.start()):
+                        found[i] = (hit.start(), hit.end())
+                        break
         for i, needles in self.anywhere:
-            if needles is not None and not any(n in folded for n in needles):
-                continue  # a literal every match must contain is absent
-            hit = self.cues[i].pattern.search(folded)
-            if hit:
-                found[i] = (hit.start(), hit.end())
-        return found
+            if needles is None:
+                hit = self.cues[i].pattern.search(folded)
+                if hit:
+                    found[i] = (hit.start(), hit.end())
+                continue
+            # Every match contains one of the needles: look only around their occurrences,
+            # neighbouring windows merged.
+            for lo, hi in _windows(folded, needles):
+                hit = self.cues[i].pattern.search(folded, lo, hi)
+                if hit:
+                    found[i] = (hit.start(), hit.end())
+                    break
+        return {twin: span for i, span in found.items() for twin in self.same[i]}
+
+
+def _windows(text: str, needles: frozenset[str]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for needle in needles:
+        pos = text.find(needle)
+        while pos >= 0:
+            spans.append((max(0, pos - WINDOW), pos + len(needle) + WINDOW))
+            pos = text.find(needle, pos + 1)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return merged
 
 
 def _word_start(text: str, pos: int) -> bool:
@@ -133,17 +205,47 @@ def _line(text: str, needle: str) -> int:
     return text.count("\n", 0, pos) + 1 if pos >= 0 else 0
 
 
+def split_branches(source: str) -> list[str]:
+    """The top-level alternatives of a regex (``a|b(c|d)`` → ``a``, ``b(c|d)``), so that each
+    gets its own literal anchor."""
+    parts, depth, in_class, escaped, start = [], 0, False, False, 0
+    for i, ch in enumerate(source):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+    parts.append(source[start:])
+    return parts
+
+
 def _compile(cue: CueSpec, item: str, exception: bool, where: str, group: str = ""
              ) -> list[Cue]:
-    sources = [(s, stem_regex(s)) for s in cue.stems] or [(cue.regex or "", fold_regex(cue.regex
-                                                                                       or ""))]
+    sources = [(s, stem_regex(s)) for s in cue.stems] or [
+        (cue.regex or "", branch) for branch in split_branches(fold_regex(cue.regex or ""))]
     out = []
     for label, src in sources:
-        try:
-            pattern = re.compile(rf"(?<!\w)(?:{src})")
-        except re.error as exc:
-            raise PatternError(f"{where}: item {item}: bad cue {label!r}: {exc}") from None
-        out.append(Cue(item, cue.weight, label, pattern, exception, group or label))
+        if cue.stems:  # escaped words: always valid; the first word is the literal anchor
+            first = src.split("[", 1)[0].replace("\\", "")
+            anchors = frozenset({first}) if len(first) >= 2 else None
+        else:
+            try:
+                re.compile(src)  # validated at load, so a bad pack fails before any file
+            except re.error as exc:
+                raise PatternError(f"{where}: item {item}: bad cue {label!r}: {exc}") from None
+            found = literal_prefixes(src)
+            anchors = frozenset(found) if found else None
+        out.append(Cue(item, cue.weight, label, src, exception, group or label, anchors))
     return out
 
 
@@ -161,7 +263,7 @@ def _load(directory: str) -> Packs:
     for path in files:
         text = path.read_text(encoding="utf-8")
         try:
-            raw = yaml.safe_load(text)
+            raw = load_yaml(text)
             spec = PackSpec.model_validate(raw)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
@@ -193,10 +295,16 @@ def _load(directory: str) -> Packs:
     automaton = ahocorasick.Automaton()
     anchored: dict[str, list[int]] = {}
     anywhere: list[tuple[int, frozenset[str] | None]] = []
+    first_of: dict[str, int] = {}
+    same: dict[int, list[int]] = {}
     for index, cue in enumerate(cues):
-        anchors = literal_prefixes(cue.pattern.pattern)
+        rep = first_of.setdefault(cue.source, index)
+        same.setdefault(rep, []).append(index)
+        if rep != index:
+            continue  # matched through its twin
+        anchors = cue.anchors
         if anchors is None:
-            needles = required_literals(cue.pattern.pattern)
+            needles = required_literals(cue.source)
             anywhere.append((index, frozenset(needles) if needles else None))
             continue
         for anchor in anchors:
@@ -209,7 +317,7 @@ def _load(directory: str) -> Packs:
         automaton.make_automaton()
     return Packs(items=items, cues=tuple(cues), automaton=automaton,
                  anchored={a: tuple(v) for a, v in anchored.items()}, spaced=spaced,
-                 anywhere=tuple(anywhere))
+                 anywhere=tuple(anywhere), same={k: tuple(v) for k, v in same.items()})
 
 
 def literal_prefixes(pattern: str, limit: int = 64) -> set[str] | None:
@@ -300,5 +408,9 @@ def required_literals(pattern: str, shortest: int = 3) -> set[str] | None:
 
 
 def _rare(literal: str) -> bool:
-    """A literal made of symbols only ("°", "+", "/"): rare enough in text to look for."""
-    return bool(literal) and not any(ch.isalnum() or ch.isspace() for ch in literal)
+    """A literal made of uncommon symbols only ("°", "+", "№"): rare enough to look for."""
+    return bool(literal) and not any(ch.isalnum() or ch.isspace() or ch in _COMMON
+                                     for ch in literal)
+
+
+_COMMON = set(".,;:-/()\"'!?")

@@ -12,7 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from qupia.markings.fold import fold_regex
-from qupia.markings.patterns import PatternError, patterns_dir
+from qupia.markings.patterns import PatternError, load_yaml, patterns_dir
 
 
 class SignalSpec(BaseModel):
@@ -73,7 +73,7 @@ def load_signals(path: Path | None = None) -> Signals:
 def _load(path_str: str) -> Signals:
     path = Path(path_str)
     try:
-        spec = SignalsSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        spec = SignalsSpec.model_validate(load_yaml(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError) as exc:
         raise PatternError(f"{path}: {str(exc).splitlines()[0]}") from None
     except ValidationError as exc:

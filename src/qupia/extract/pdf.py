@@ -32,7 +32,6 @@ HEADER_BAND = 0.12  # share of the page height from the top edge
 FOOTER_BAND = 0.09  # from the bottom edge
 REPEAT_BAND = 0.22  # repeated runs this close to an edge are header/footer too
 MIN_GAP = 8.0  # points of white space that set a header or footer apart from the body
-_DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 
 
@@ -157,9 +156,12 @@ def _bounded(
     return out
 
 
+_DIGIT_TABLE = str.maketrans("0123456789", "##########")
+
+
 def _key(text: str) -> str:
-    """Text with digits removed: page numbers must not stop a footer from repeating."""
-    return _SPACE.sub(" ", _DIGITS.sub("#", text)).strip().lower()
+    """Text with digits masked: page numbers must not stop a footer from repeating."""
+    return text.translate(_DIGIT_TABLE).lower()
 
 
 def _assign_regions(

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from qupia.engine import FileResult
+from qupia.i18n import _, ngettext
 from qupia.model import FAMILIES
 from qupia.settings import Settings
 
@@ -26,7 +27,8 @@ def emit(results: Iterable[FileResult], settings: Settings, out: TextIO) -> None
             out.write(f"{r.path}: error: {r.error}\n")
             continue
         if r.status == "no-text":
-            out.write(f"{r.path}: no-text: no readable text (a scan needs OCR)\n")
+            reason = _("no readable text (a scan needs OCR)")
+            out.write(f"{r.path}: no-text: {reason}\n")
             continue
         for f in r.findings:
             counts[f.family] += 1
@@ -36,9 +38,18 @@ def emit(results: Iterable[FileResult], settings: Settings, out: TextIO) -> None
                       f" (Art. {f.article}){evidence}\n")
         out.flush()
     total = sum(counts.values())
-    parts = ", ".join(f"{n} {fam}" for fam, n in counts.items() if n)
-    out.write(f"{files} file{'s' if files != 1 else ''} checked, {total} finding"
-              f"{'s' if total != 1 else ''}{f' ({parts})' if parts else ''}, "
-              f"{errors} unreadable"
-              f"{f', {suppressed} suppressed' if suppressed else ''}"
-              f"{f', {baselined} in the baseline' if baselined else ''}\n")
+    parts = ", ".join(_("{count} {family}").format(count=n, family=fam)
+                      for fam, n in counts.items() if n)
+    summary = [
+        ngettext("{count} file checked", "{count} files checked", files).format(count=files),
+        ngettext("{count} finding", "{count} findings", total).format(count=total)
+        + (f" ({parts})" if parts else ""),
+        ngettext("{count} unreadable", "{count} unreadable", errors).format(count=errors),
+    ]
+    if suppressed:
+        summary.append(ngettext("{count} suppressed", "{count} suppressed", suppressed).format(
+            count=suppressed))
+    if baselined:
+        summary.append(ngettext("{count} in the baseline", "{count} in the baseline",
+                                baselined).format(count=baselined))
+    out.write(", ".join(summary) + "\n")

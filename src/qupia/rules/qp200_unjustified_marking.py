@@ -25,8 +25,9 @@ How to fix
 
 from __future__ import annotations
 
+from qupia.i18n import _, place
 from qupia.model import LEGAL_LEVELS, Finding
-from qupia.rules.base import Facts, finding, where
+from qupia.rules.base import Facts, finding
 from qupia.rules.content_facts import article17, classifiable
 
 CODE = "QP200"
@@ -44,7 +45,7 @@ def check(facts: Facts) -> list[Finding]:
                 if m.level in LEGAL_LEVELS or (m.legacy and m.maps_to in LEGAL_LEVELS))
     return [finding(
         __name__,
-        f"Mark \"{mark.text}\" in the {where(mark)}, but no Article 11–14 content was found "
-        "to justify it",
+        _('Mark "{mark}" {place}, but no Article 11–14 content was found to justify it').format(
+            mark=mark.text, place=place(mark)),
         mark,
     )]

@@ -22,8 +22,9 @@ How to fix
 
 from __future__ import annotations
 
+from qupia.i18n import _, level_name, place
 from qupia.model import LEGAL_LEVELS, Finding
-from qupia.rules.base import Facts, finding, where
+from qupia.rules.base import Facts, finding
 
 CODE = "QP202"
 NAME = "excessive-level"
@@ -42,8 +43,9 @@ def check(facts: Facts) -> list[Finding]:
     mark = next(m for m in facts.markings.in_effect if m.level == level or m.maps_to == level)
     return [finding(
         __name__,
-        f"Mark \"{mark.text}\" ({level.value}) in the {where(mark)} is above the level "
-        f"{top.level.value} that departmental list item {top.id} (\"{top.title}\") sets "
-        f"({top.why})",
+        _('Mark "{mark}" ({level}) {place} is above the level {required} that departmental '
+          'list item {item} ("{title}") sets ({why})').format(
+            mark=mark.text, level=level_name(level), place=place(mark),
+            required=level_name(top.level), item=top.id, title=top.title, why=top.why),
         mark, article=f"list item {top.id}",
     )]

@@ -29,8 +29,9 @@ How to fix
 
 from __future__ import annotations
 
+from qupia.i18n import _, place
 from qupia.model import LEGAL_LEVELS, Finding
-from qupia.rules.base import Facts, finding, where
+from qupia.rules.base import Facts, finding
 from qupia.rules.content_facts import article17, classifiable, quote
 
 CODE = "QP300"
@@ -51,7 +52,7 @@ def check(facts: Facts) -> list[Finding]:
                 if m.level in LEGAL_LEVELS or (m.legacy and m.maps_to in LEGAL_LEVELS))
     return [finding(
         __name__,
-        f"Mark \"{mark.text}\" in the {where(mark)} classifies Article 17 matter (item "
-        f"{top.item}), which the law forbids classifying",
+        _('Mark "{mark}" {place} classifies Article 17 matter (item {item}), which the law '
+          "forbids classifying").format(mark=mark.text, place=place(mark), item=top.item),
         mark, article=top.item, evidence=quote(top),
     )]

@@ -26,6 +26,7 @@ How to fix
 
 from __future__ import annotations
 
+from qupia.i18n import _
 from qupia.model import LEGAL_LEVELS, Finding
 from qupia.rules.base import Facts, finding
 from qupia.rules.content_facts import article17, classifiable, quote
@@ -49,7 +50,7 @@ def check(facts: Facts) -> list[Finding]:
     page = top.evidence[0].page if top.evidence else mark.page
     return [finding(
         __name__,
-        f"This classified document also holds Article 17 facts (item {top.item}) that may not "
-        "be classified",
+        _("This classified document also holds Article 17 facts (item {item}) that may not be "
+          "classified").format(item=top.item),
         None, article=top.item, evidence=quote(top), page=page,
     )]
