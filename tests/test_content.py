@@ -123,3 +123,23 @@ def test_a_bad_departmental_list_is_a_clear_error(tmp_path: Path) -> None:
                    "  - {id: '1', title: t, level: very-secret}\n", encoding="utf-8")
     with pytest.raises(PatternError, match=r"list\.yaml: items\.0\.level"):
         load_list(bad)
+
+
+def test_content_threshold_is_the_users_to_change(tmp_path: Path) -> None:
+    """A threshold near 1 asks for more certainty: the same disclosure no longer counts."""
+    path = tmp_path / "doc.txt"
+    path.write_text(DISCLOSURE, encoding="utf-8")
+    assert check_file(path, Settings()).categories
+    assert not check_file(path, Settings(content_threshold=0.9999)).categories
+    conf = tmp_path / ".qupia.toml"
+    conf.write_text("content-threshold = 1.5\n", encoding="utf-8")
+    import subprocess
+    import sys
+
+    qupia = str(Path(sys.executable).with_name("qupia"))
+    proc = subprocess.run([qupia, "check", str(path), "--config", str(conf)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "content-threshold" in proc.stderr
+    proc = subprocess.run([qupia, "check", str(path), "--content-threshold", "0.9999"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout

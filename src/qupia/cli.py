@@ -154,6 +154,11 @@ def _scan_options(command: Callable[..., None]) -> Callable[..., None]:
                      help="Files read in parallel (default: 1)."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=None,
                      help="Seconds allowed per file (default: 120)."),
+        click.option("--content-threshold", type=click.FloatRange(0, 1, min_open=True,
+                                                                   max_open=True),
+                     default=None,
+                     help="Document score from which content counts as Article 11–14 or 17 "
+                          "matter (default: the model's calibrated thresholds)."),
         lang_option,
     )):
         command = decorator(command)
@@ -163,6 +168,7 @@ def _scan_options(command: Callable[..., None]) -> Callable[..., None]:
 def _resolve(paths: tuple[str, ...], config_path: str | None, reference_date: Any,
              enable: tuple[str, ...], disable: tuple[str, ...], jobs: int | None,
              timeout: float | None, lang: str | None, no_evidence: bool = False,
+             content_threshold: float | None = None,
              ) -> tuple[Settings, dict[str, Any], list[str]]:
     """Options and configuration → settings (resolved once), the configuration, the files."""
     known = {r.CODE for r in RULES}
@@ -182,6 +188,7 @@ def _resolve(paths: tuple[str, ...], config_path: str | None, reference_date: An
         jobs=jobs or conf.get("jobs", 1),
         lang=lang or conf.get("lang") or i18n.system_language() or "en",
         departmental_list=conf.get("departmental-list"),
+        content_threshold=content_threshold or conf.get("content-threshold"),
     )
     if timeout:
         settings = replace(settings, limits=replace(settings.limits, timeout_seconds=timeout))
@@ -212,13 +219,14 @@ def main() -> None:
 def check(paths: tuple[str, ...], fmt: str, output: str | None, reference_date: Any,
           config_path: str | None, fail_on: str | None, jobs: int | None,
           enable: tuple[str, ...], disable: tuple[str, ...], no_evidence: bool,
-          timeout: float | None, lang: str | None, baseline_path: str | None) -> None:
+          timeout: float | None, lang: str | None, baseline_path: str | None,
+          content_threshold: float | None) -> None:
     """Lint PDF, DOCX and TXT files and folders (folders are searched recursively)."""
     from qupia.review import reviewed
     from qupia.runner import run_files
 
     settings, conf, files = _resolve(paths, config_path, reference_date, enable, disable, jobs,
-                                     timeout, lang, no_evidence)
+                                     timeout, lang, no_evidence, content_threshold)
     threshold = SEVERITIES.index(fail_on or conf.get("fail-on", "error"))
     chosen = Path(baseline_path) if baseline_path else conf.get("baseline")
     known = baseline.read(chosen) if chosen else None
@@ -253,12 +261,13 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, reference_date: 
                    ".qupia-baseline.json).")
 def baseline_command(paths: tuple[str, ...], output: str | None, reference_date: Any,
                      config_path: str | None, jobs: int | None, enable: tuple[str, ...],
-                     disable: tuple[str, ...], timeout: float | None, lang: str | None) -> None:
+                     disable: tuple[str, ...], timeout: float | None, lang: str | None,
+                     content_threshold: float | None) -> None:
     """Record the current findings, so that `qupia check --baseline` reports only new ones."""
     from qupia.runner import run_files
 
     settings, conf, files = _resolve(paths, config_path, reference_date, enable, disable, jobs,
-                                     timeout, lang)
+                                     timeout, lang, content_threshold=content_threshold)
     identities: list[baseline.Identity] = []
     unreadable = 0
     for result in run_files(files, replace(settings, evidence=True)):

@@ -15,7 +15,7 @@ from qupia.i18n import LANGUAGES
 from qupia.model import SEVERITIES
 
 KEYS = {"enable", "disable", "severity", "fail-on", "reference-date", "evidence", "jobs",
-        "include", "exclude", "departmental-list", "lang", "baseline"}
+        "include", "exclude", "departmental-list", "lang", "baseline", "content-threshold"}
 
 
 
@@ -132,6 +132,10 @@ def read_config(path: Path, known_codes: set[str]) -> dict[str, Any]:
             if not listed.is_file():
                 raise ConfigError(f"{where}: no such file {str(listed)!r}")
             out[key] = listed
+        elif key == "content-threshold":
+            if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value < 1:
+                raise ConfigError(f"{where}: must be a number between 0 and 1")
+            out[key] = float(value)
         elif key == "baseline":
             if not isinstance(value, str) or not value:
                 raise ConfigError(f"{where}: must be the path of a baseline file")
