@@ -87,6 +87,15 @@ class Marking:
     maps_to: Level | None = None  # legacy and nonstandard marks: the nearest legal level
 
 
+def legal_level(mark: Marking) -> Level | None:
+    """The Article 18 level a mark stands for: its own, or a legacy mark's mapping."""
+    if mark.level in LEGAL_LEVELS:
+        return mark.level
+    if mark.legacy and mark.maps_to in LEGAL_LEVELS:
+        return mark.maps_to
+    return None
+
+
 @dataclass(frozen=True)
 class Evidence:
     page: int

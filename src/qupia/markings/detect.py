@@ -24,7 +24,16 @@ import regex
 from qupia.markings.dates import find_dates, parse_date
 from qupia.markings.fold import fold
 from qupia.markings.patterns import FormSpec, Pack
-from qupia.model import LEGAL_LEVELS, Block, Document, Level, Marking, Region, Requisites
+from qupia.model import (
+    LEGAL_LEVELS,
+    Block,
+    Document,
+    Level,
+    Marking,
+    Region,
+    Requisites,
+    legal_level,
+)
 
 #: The Law "On State Secrets" took effect on 15 March 1999; marks on older documents are legacy.
 LAW_DATE = date(1999, 3, 15)
@@ -64,9 +73,7 @@ class MarkingFacts:
         """The highest legal mark in effect (SPEC §2); legacy marks count by their mapping."""
         best: Level | None = None
         for m in self.in_effect:
-            level = m.level if m.level in LEGAL_LEVELS else None
-            if level is None and m.legacy and m.maps_to in LEGAL_LEVELS:
-                level = m.maps_to
+            level = legal_level(m)
             if level and (best is None or LEGAL_LEVELS.index(level) > LEGAL_LEVELS.index(best)):
                 best = level
         return best

@@ -8,7 +8,15 @@ from datetime import date
 from typing import Protocol
 
 from qupia.markings import MarkingFacts
-from qupia.model import CategoryMatch, Finding, ListMatch, Marking
+from qupia.model import (
+    LEGAL_LEVELS,
+    CategoryMatch,
+    Finding,
+    Level,
+    ListMatch,
+    Marking,
+    legal_level,
+)
 
 
 @dataclass(frozen=True)
@@ -69,3 +77,16 @@ def add_years(day: date, years: int) -> date:
 
 def where(mark: Marking) -> str:
     return f"{mark.region.value} of page {mark.page}"
+
+
+def level_mark(facts: Facts, level: Level | None = None) -> Marking:
+    """The first legal mark in effect (of *level*, when given): where a finding points."""
+    return next(m for m in facts.markings.in_effect
+                if (lvl := legal_level(m)) is not None and (level is None or lvl == level))
+
+
+def list_requirement(facts: Facts) -> ListMatch | None:
+    """The departmental list item that applies with the highest level, if any applies."""
+    if not facts.list_matches:
+        return None
+    return max(facts.list_matches, key=lambda m: LEGAL_LEVELS.index(m.level))

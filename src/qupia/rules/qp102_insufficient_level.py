@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from qupia.i18n import _, level_name, place
 from qupia.model import LEGAL_LEVELS, Finding
-from qupia.rules.base import Facts, finding
+from qupia.rules.base import Facts, finding, level_mark, list_requirement
 
 CODE = "QP102"
 NAME = "insufficient-level"
@@ -35,12 +35,12 @@ ARTICLE = "18"
 
 def check(facts: Facts) -> list[Finding]:
     level = facts.markings.document_level
-    if level is None or not facts.list_matches:
+    top = list_requirement(facts)
+    if level is None or top is None:
         return []
-    top = max(facts.list_matches, key=lambda m: LEGAL_LEVELS.index(m.level))
     if LEGAL_LEVELS.index(level) >= LEGAL_LEVELS.index(top.level):
         return []
-    mark = next(m for m in facts.markings.in_effect if m.level == level or m.maps_to == level)
+    mark = level_mark(facts, level)
     return [finding(
         __name__,
         _('Mark "{mark}" ({level}) {place} is below the level {required} that departmental '

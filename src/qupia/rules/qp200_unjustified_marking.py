@@ -26,8 +26,8 @@ How to fix
 from __future__ import annotations
 
 from qupia.i18n import _, place
-from qupia.model import LEGAL_LEVELS, Finding
-from qupia.rules.base import Facts, finding
+from qupia.model import Finding
+from qupia.rules.base import Facts, finding, level_mark
 from qupia.rules.content_facts import article17, classifiable
 
 CODE = "QP200"
@@ -41,8 +41,7 @@ def check(facts: Facts) -> list[Finding]:
     level = facts.markings.document_level
     if level is None or classifiable(facts.categories) or article17(facts.categories):
         return []
-    mark = next(m for m in facts.markings.in_effect
-                if m.level in LEGAL_LEVELS or (m.legacy and m.maps_to in LEGAL_LEVELS))
+    mark = level_mark(facts)
     return [finding(
         __name__,
         _('Mark "{mark}" {place}, but no Article 11–14 content was found to justify it').format(

@@ -30,8 +30,8 @@ How to fix
 from __future__ import annotations
 
 from qupia.i18n import _, place
-from qupia.model import LEGAL_LEVELS, Finding
-from qupia.rules.base import Facts, finding
+from qupia.model import Finding
+from qupia.rules.base import Facts, finding, level_mark
 from qupia.rules.content_facts import article17, classifiable, quote
 
 CODE = "QP300"
@@ -48,8 +48,7 @@ def check(facts: Facts) -> list[Finding]:
     if not found:
         return []
     top = found[0]
-    mark = next(m for m in facts.markings.in_effect
-                if m.level in LEGAL_LEVELS or (m.legacy and m.maps_to in LEGAL_LEVELS))
+    mark = level_mark(facts)
     return [finding(
         __name__,
         _('Mark "{mark}" {place} classifies Article 17 matter (item {item}), which the law '

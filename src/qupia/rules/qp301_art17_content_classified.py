@@ -27,8 +27,8 @@ How to fix
 from __future__ import annotations
 
 from qupia.i18n import _
-from qupia.model import LEGAL_LEVELS, Finding
-from qupia.rules.base import Facts, finding
+from qupia.model import Finding
+from qupia.rules.base import Facts, finding, level_mark
 from qupia.rules.content_facts import article17, classifiable, quote
 
 CODE = "QP301"
@@ -45,8 +45,7 @@ def check(facts: Facts) -> list[Finding]:
     if not found:
         return []
     top = found[0]
-    mark = next(m for m in facts.markings.in_effect
-                if m.level in LEGAL_LEVELS or (m.legacy and m.maps_to in LEGAL_LEVELS))
+    mark = level_mark(facts)
     page = top.evidence[0].page if top.evidence else mark.page
     return [finding(
         __name__,

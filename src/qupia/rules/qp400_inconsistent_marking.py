@@ -25,7 +25,7 @@ How to fix
 from __future__ import annotations
 
 from qupia.i18n import _, level_name, place
-from qupia.model import LEGAL_LEVELS, Finding, Level, Marking
+from qupia.model import LEGAL_LEVELS, Finding, Level, Marking, legal_level
 from qupia.rules.base import Facts, finding
 
 CODE = "QP400"
@@ -35,18 +35,10 @@ SEVERITY = "warning"
 ARTICLE = "18"
 
 
-def _level(mark: Marking) -> Level | None:
-    if mark.level in LEGAL_LEVELS:
-        return mark.level
-    if mark.legacy and mark.maps_to in LEGAL_LEVELS:
-        return mark.maps_to
-    return None
-
-
 def check(facts: Facts) -> list[Finding]:
     first: dict[Level, Marking] = {}
     for mark in facts.markings.in_effect:
-        level = _level(mark)
+        level = legal_level(mark)
         if level is not None and level not in first:
             first[level] = mark
     if len(first) < 2:
