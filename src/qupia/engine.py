@@ -13,7 +13,7 @@ from pathlib import Path
 
 from qupia.content import analyse, load_list, load_resources, match_list, prepare
 from qupia.extract import ExtractError, extract
-from qupia.markings import MarkingFacts, detect, load
+from qupia.markings import MarkingFacts, detect, fold_blocks, load
 from qupia.model import CategoryMatch, Document, Finding
 from qupia.rules import Facts, run
 from qupia.settings import Settings
@@ -77,8 +77,9 @@ def check_file(path: Path, settings: Settings) -> FileResult:
     if not any(b.text.strip() for b in doc.blocks):
         return FileResult(str(path), digest, "no-text", None, pages=doc.pages)
     marks = load()
-    facts = detect(doc, marks)
-    text = prepare(doc, marks)
+    folded = fold_blocks(doc)
+    facts = detect(doc, marks, folded)
+    text = prepare(doc, marks, folded, facts.spans)
     categories, _ = analyse(text, load_resources(), settings.content_threshold)
     listed = (match_list(load_list(settings.departmental_list), text, categories, facts.markings)
               if settings.departmental_list else ())

@@ -91,11 +91,12 @@ _LATIN = re.compile(r"[a-zäğıñöşūüáóúǵń]", re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+def _blank(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     """*text* with each span replaced by as many spaces (offsets kept)."""
     out = []
     last = 0
     for start, end in spans:
+        start = max(start, last)
         out.append(text[last:start])
         out.append(" " * (end - start))
         last = end
@@ -103,7 +104,11 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def prepare(doc: Document, marks: Pack) -> Text:
+def prepare(doc: Document, marks: Pack, folded_blocks: list[str] | None = None,
+            spans: tuple[tuple[int, int], ...] | None = None) -> Text:
+    """The document's text for the content stage. *folded_blocks* and *spans* come from the
+    markings stage when it ran (:func:`qupia.markings.fold_blocks`, ``MarkingFacts.spans``),
+    so nothing is folded or matched twice; without them they are made here."""
     parts = []
     starts = []
     pos = 0
@@ -112,9 +117,10 @@ def prepare(doc: Document, marks: Pack) -> Text:
         parts.append(block.text)
         pos += len(block.text) + 1
     original = "\n".join(parts)
-    folded = fold(original)
+    folded = "\n".join(folded_blocks) if folded_blocks is not None else fold(original)
     # Blank every mark and mention of one: the classifier must not learn the stamp.
-    spans = [m.span() for m in marks.matcher.finditer(folded)]
+    if spans is None:
+        spans = tuple(m.span() for m in marks.matcher.finditer(folded))
     cyrillic = None
     sample = original[:20_000]
     latin = sum(1 for _ in _LATIN.finditer(sample))

@@ -133,15 +133,15 @@ class Packs:
                 places.setdefault(anchor, []).append((unique[k], start - offsets[k]))
         found: dict[int, tuple[int, int]] = {}
         for anchor, where in places.items():
-            waiting = [i for i in self.anchored[anchor] if i not in found]
+            waiting = {i: self.cues[i].pattern for i in self.anchored[anchor] if i not in found}
             for token, offset in where:
                 for pos in tokens[token]:
                     at = pos + offset
-                    for i in tuple(waiting):
-                        hit = self.cues[i].pattern.match(folded, at)
+                    for i, pattern in tuple(waiting.items()):
+                        hit = pattern.match(folded, at)
                         if hit:
                             found[i] = (at, hit.end())
-                            waiting.remove(i)
+                            del waiting[i]
                     if not waiting:
                         break
                 if not waiting:

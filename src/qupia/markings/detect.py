@@ -15,6 +15,7 @@ inherits what the first page's stamp block says (a header mark whose "Экз. �
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -53,6 +54,7 @@ class _Stream:
     folded: str
     starts: tuple[int, ...]  # offset of each block in text
     blocks: tuple[Block, ...]
+    ids: tuple[int, ...]  # each block's index in the document
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,9 @@ class MarkingFacts:
     mentions: int
     document_date: date | None
     predates_law: bool
+    # every mark and mention, as spans of the document's text (blocks joined by newlines):
+    # the content stage blanks them, so that it judges the content and not the stamp
+    spans: tuple[tuple[int, int], ...] = ()
 
     @property
     def in_effect(self) -> tuple[Marking, ...]:
@@ -87,22 +92,51 @@ class MarkingFacts:
         return any(m.level is Level.DECLASSIFIED for m in self.markings)
 
 
-def _streams(doc: Document) -> list[_Stream]:
-    groups: dict[tuple[int, Region], list[Block]] = {}
-    for block in doc.blocks:
-        groups.setdefault((block.page, block.region), []).append(block)
+def fold_blocks(doc: Document) -> list[str]:
+    """Each block's text folded, once for every stage that reads folded text (one translate
+    of the whole text, then cut: folding keeps lengths)."""
+    whole = fold("\n".join(b.text for b in doc.blocks))
     out = []
-    for (page, region), blocks in groups.items():
+    pos = 0
+    for block in doc.blocks:
+        out.append(whole[pos : pos + len(block.text)])
+        pos += len(block.text) + 1
+    return out
+
+
+def _streams(doc: Document, folded: list[str]) -> list[_Stream]:
+    groups: dict[tuple[int, Region], list[int]] = {}
+    for index, block in enumerate(doc.blocks):
+        groups.setdefault((block.page, block.region), []).append(index)
+    out = []
+    for (page, region), ids in groups.items():
         starts = []
         pos = 0
-        for b in blocks:
+        for i in ids:
             starts.append(pos)
-            pos += len(b.text) + 1
-        text = "\n".join(b.text for b in blocks)
-        out.append(_Stream(page, region, text, fold(text), tuple(starts), tuple(blocks)))
+            pos += len(doc.blocks[i].text) + 1
+        text = "\n".join(doc.blocks[i].text for i in ids)
+        out.append(_Stream(page, region, text, "\n".join(folded[i] for i in ids),
+                           tuple(starts), tuple(doc.blocks[i] for i in ids), tuple(ids)))
     # page order, then the regions a reader meets first
     rank = {r: i for i, r in enumerate(Region)}
     out.sort(key=lambda s: (s.page, rank[s.region]))
+    return out
+
+
+def _global_spans(stream: _Stream, start: int, end: int, offsets: list[int]
+                  ) -> list[tuple[int, int]]:
+    """A match in a stream as spans of the whole document's text (blocks joined by newlines
+    in document order), one per block it touches."""
+    out = []
+    k = max(0, bisect.bisect_right(stream.starts, start) - 1)
+    while k < len(stream.starts) and stream.starts[k] < end:
+        lo = max(start, stream.starts[k])
+        hi = min(end, stream.starts[k] + len(stream.blocks[k].text))
+        if hi > lo:
+            base = offsets[stream.ids[k]] - stream.starts[k]
+            out.append((base + lo, base + hi))
+        k += 1
     return out
 
 
@@ -263,14 +297,19 @@ def _document_date(
     return None
 
 
-def detect(doc: Document, pack: Pack) -> MarkingFacts:
-    streams = _streams(doc)
+def detect(doc: Document, pack: Pack, folded: list[str] | None = None) -> MarkingFacts:
+    """The markings of *doc*; *folded* is :func:`fold_blocks` of it when already made."""
+    streams = _streams(doc, folded if folded is not None else fold_blocks(doc))
+    offsets = list(itertools.accumulate((len(b.text) + 1 for b in doc.blocks[:-1]), initial=0))
+    spans: list[tuple[int, int]] = []
     scanned: list[tuple[_Stream, str, list[re.Match[str]]]] = []
     stamp_lines: set[tuple[int, int]] = set()  # lines of declassification stamps
     for s_index, stream in enumerate(streams):
         matches = list(pack.matcher.finditer(stream.folded))
         if not matches:
             continue
+        for m in matches:
+            spans.extend(_global_spans(stream, m.start(), m.end(), offsets))
         masked = list(stream.folded)
         for m in matches:
             masked[m.start() : m.end()] = " " * (m.end() - m.start())
@@ -316,7 +355,7 @@ def detect(doc: Document, pack: Pack) -> MarkingFacts:
         for (mark, _), req in zip(found, own, strict=True)
     ]
     markings = _apply_declassification(markings)
-    return MarkingFacts(tuple(markings), mentions, doc_date, predates)
+    return MarkingFacts(tuple(markings), mentions, doc_date, predates, tuple(sorted(spans)))
 
 
 def _drop_mark_lists(found: list[tuple[Marking, str, int]]) -> list[tuple[Marking, str]]:
