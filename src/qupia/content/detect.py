@@ -133,14 +133,14 @@ def prepare(doc: Document, marks: Pack, folded_blocks: list[str] | None = None,
 class ItemEvidence:
     cues: dict[str, float]  # cue label → weight
     first: tuple[int, int] | None  # span of the strongest cue's first match
-    excepted: list[str]
+    excepted: float  # the summed weights of the item's exceptions found
 
 
 def cue_scores(packs: Packs, text: Text) -> dict[str, ItemEvidence]:
     """Per item: the cues found (each cue — one YAML entry — once, by its first stem found),
     where the strongest one first matched, and the exceptions found."""
     found: dict[str, dict[str, tuple[str, float, int, int]]] = {}
-    excepted: dict[str, list[str]] = {}
+    excepted: dict[str, dict[str, float]] = {}  # item → exception group → weight
     hits = packs.hits(text.folded)
     if text.cyrillic is not None:  # Cyrillic cues on a Latin-script text
         for index, span in packs.hits(text.cyrillic).items():
@@ -148,14 +148,14 @@ def cue_scores(packs: Packs, text: Text) -> dict[str, ItemEvidence]:
     for index, (start, end) in sorted(hits.items(), key=lambda kv: kv[1]):
         cue = packs.cues[index]
         if cue.exception:
-            excepted.setdefault(cue.item, []).append(cue.label)
+            excepted.setdefault(cue.item, {}).setdefault(cue.group, cue.weight)
             continue
         found.setdefault(cue.item, {}).setdefault(cue.group, (cue.label, cue.weight, start, end))
     out = {}
     for item, cues in found.items():
         best = max(cues.values(), key=lambda c: (c[1], -c[2]))
         out[item] = ItemEvidence({label: w for label, w, _, _ in cues.values()},
-                                 (best[2], best[3]), excepted.get(item, []))
+                                 (best[2], best[3]), sum(excepted.get(item, {}).values()))
     return out
 
 
@@ -186,7 +186,9 @@ def features(packs: Packs, signals: Signals, text: Text, probs: dict[str, float]
     best: dict[str, float] = {}
     raw: dict[str, float] = {}
     for item, ev in evidence.items():
-        raw[item] = 0.0 if ev.excepted else sum(ev.cues.values())
+        # An exception weighs against the item's cues (12.12: aggregate indicators), so a
+        # document that also gives the excluded kind of figure keeps strong specific cues.
+        raw[item] = max(0.0, sum(ev.cues.values()) - ev.excepted)
         article = packs.article(item)
         best[article] = max(best.get(article, 0.0), raw[item])
     items = {}
