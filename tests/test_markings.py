@@ -196,3 +196,40 @@ def test_plan_year_is_not_a_period(txt) -> None:
     """Regression: "на 2026 год" was read as a 2026-year period (QP302 on a plain plan)."""
     facts = txt("СЕКРЕТНО\nЭкз. № 1\nЗадание на 2026 год" + BODY)
     assert facts.markings[0].requisites.period_years is None
+
+
+def test_modern_article_citing_a_soviet_order_is_not_a_soviet_document(txt) -> None:
+    """Regression (LibreOffice PDFs of the corpus): a wrapped line of a 2024 article read
+    "приказа НКВД СССР № 00447 от 30 июля 1937 года, по" as a legacy top-secret mark."""
+    facts = txt(
+        "Большой террор в Казахстане: обзор исследований\n\n"
+        "Исследователи архивов Казахстана, начиная с событий 05.08.1937 в Алма-Ате и области, "
+        "подробно\n"
+        "описали, как в республике исполнялся печально известный оперативный\n"
+        "приказа НКВД СССР № 00447 от 30 июля 1937 года, по которому были созданы тройки.\n"
+    )
+    assert facts.markings == ()
+    assert not facts.predates_law
+
+
+def test_pdf_table_row_listing_marks_is_no_stamp(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Regression (LibreOffice PDFs of the corpus): a PDF keeps no table, so a glossary row
+    "аса маңызды | особой важности | өте құпия" came out as three body stamps."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    from tests.conftest import facts_of
+
+    pdfmetrics.registerFont(TTFont("DejaVu", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+    path = tmp_path / "glossary.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("DejaVu", 10)
+    c.drawString(60, 700, "Грифы секретности на двух языках приведены в таблице.")
+    for y, row in ((660, ("Аса маңызды", "Особой важности")), (640, ("Өте құпия",
+                                                                     "Совершенно секретно"))):
+        c.drawString(60, y, row[0])
+        c.drawString(300, y, row[1])
+    c.save()
+    assert facts_of(path).document_level is None

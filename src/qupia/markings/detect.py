@@ -39,6 +39,7 @@ from qupia.model import (
 #: The Law "On State Secrets" took effect on 15 March 1999; marks on older documents are legacy.
 LAW_DATE = date(1999, 3, 15)
 SHORT_LINE = 12  # tokens: a line this short can be part of a stamp block
+DATE_LINE = 10  # tokens: a line this short that holds a date gives the document's date
 _TOKEN = regex.compile(r"[\w]+(?:[.\-][\w]+)*")
 _SEGMENT = regex.compile(r"\t| {3,}")
 _TERMINAL = regex.compile(r'[.:;!?)"]\s*$')
@@ -277,9 +278,15 @@ def _merge(own: Requisites, inherited: Requisites) -> Requisites:
 
 def _document_date(
     streams: list[_Stream], pack: Pack, skip_lines: set[tuple[int, int]]
-) -> date | None:
-    """The document's own date: the first date on its first page outside a period clause and
-    outside a declassification stamp's lines (*skip_lines*: stream index, line index)."""
+) -> tuple[date | None, bool]:
+    """The document's own date, and whether it stands where a document's date does.
+
+    The first date on page 1 outside a period clause and outside a declassification stamp's
+    lines (*skip_lines*: stream index, line index), taken from a short line ("17 июня 1988 г.
+    № 312сс", "2025 жылғы 14 наурыз") when one has a date; else from running text, which is
+    weaker: a history article's first date is the events', not its own.
+    """
+    fallback: date | None = None
     for s_index, stream in enumerate(streams):
         if stream.page != 1 or stream.region is Region.METADATA:
             continue
@@ -291,10 +298,13 @@ def _document_date(
                 continue
             skip = [m.span() for name in ("until", "extended")
                     for p in pack.requisites[name] if (m := p.search(line))]
-            for pos, d in found:
-                if not any(a <= pos < b for a, b in skip):
-                    return d
-    return None
+            dates = [d for pos, d in found if not any(a <= pos < b for a, b in skip)]
+            if not dates:
+                continue
+            if len(_tokens(line)) <= DATE_LINE:
+                return dates[0], True
+            fallback = fallback or dates[0]
+    return fallback, False
 
 
 def detect(doc: Document, pack: Pack, folded: list[str] | None = None) -> MarkingFacts:
@@ -320,21 +330,24 @@ def detect(doc: Document, pack: Pack, folded: list[str] | None = None) -> Markin
             if form.kind == "declassified":
                 first = stream.folded.count("\n", 0, m.start())
                 stamp_lines.update((s_index, first + k) for k in range(3))
-    doc_date = _document_date(streams, pack, stamp_lines)
-    predates = doc_date is not None and doc_date < LAW_DATE
-    found_all: list[tuple[Marking, str, int]] = []  # marking, its stamp window, its block
+    doc_date, dated_line = _document_date(streams, pack, stamp_lines)
+    # Only a date in a document's date position makes it older than the law: a modern
+    # article about 1937 is not a 1937 document.
+    predates = dated_line and doc_date is not None and doc_date < LAW_DATE
+    found_all: list[tuple[Marking, str, Block]] = []  # marking, its stamp window, its block
     mentions = 0
     for stream, masked_text, matches in scanned:
         for m in matches:
             form = pack.forms[int(m.lastgroup[1:])]  # type: ignore[index]
             if form.era == "soviet" and form.kind == "legacy" and not predates:
+                mentions += 1  # a Soviet number in a modern text is cited, not borne
                 continue
             if not _is_marking(pack, form, stream, masked_text, m.start(), m.end()):
                 mentions += 1
                 continue
             window = _window(stream, m.start(), m.end())
-            cell = bisect.bisect_right(stream.starts, m.start())
-            found_all.append((_marking(form, stream, m, predates), window, cell))
+            block = stream.blocks[max(0, bisect.bisect_right(stream.starts, m.start()) - 1)]
+            found_all.append((_marking(form, stream, m, predates), window, block))
     found = _drop_mark_lists(found_all)
     # Requisites: each stamp's own, else what the first page's stamp blocks say.
     own = [read_requisites(w, pack) for _, w in found]
@@ -358,22 +371,36 @@ def detect(doc: Document, pack: Pack, folded: list[str] | None = None) -> Markin
     return MarkingFacts(tuple(markings), mentions, doc_date, predates, tuple(sorted(spans)))
 
 
-def _drop_mark_lists(found: list[tuple[Marking, str, int]]) -> list[tuple[Marking, str]]:
-    """A table that holds marks in several cells lists them (a glossary, a register of
-    documents with their marks, a commentary's table of degrees); it does not stamp the page.
+def _drop_mark_lists(found: list[tuple[Marking, str, Block]]) -> list[tuple[Marking, str]]:
+    """Marks that a page lists rather than bears: a glossary, a register of documents with
+    their marks, a commentary's table of the degrees. They do not stamp the page.
 
-    Several cells means three or more, or two with different levels (two cells with one level
-    can be a bilingual stamp: "ҚҰПИЯ" | "СЕКРЕТНО").
+    On one page, outside the header, footer and properties: three or more blocks (table cells,
+    paragraphs, PDF runs) holding marks of two or more levels; or two table cells with
+    different levels; or, in a PDF, two runs with different levels side by side on one line
+    (a table row, which a PDF does not mark as a table). Two places with one level can be a
+    bilingual stamp ("ҚҰПИЯ" | "СЕКРЕТНО") and are kept.
     """
-    cells: dict[int, set[int]] = {}
-    levels: dict[int, set[Level]] = {}
-    for mark, _, cell in found:
-        if mark.region is Region.TABLE:
-            cells.setdefault(mark.page, set()).add(cell)
-            levels.setdefault(mark.page, set()).add(mark.level)
-    listed = {page for page in cells
-              if len(cells[page]) >= 3 or (len(cells[page]) == 2 and len(levels[page]) >= 2)}
-    return [(m, w) for m, w, _ in found if not (m.region is Region.TABLE and m.page in listed)]
+    inside = (Region.BODY, Region.TABLE, Region.TEXTBOX)
+    per_page: dict[int, list[tuple[Marking, Block]]] = {}
+    for mark, _, block in found:
+        if mark.region in inside:
+            per_page.setdefault(mark.page, []).append((mark, block))
+    listed: set[int] = set()
+    for page, marks in per_page.items():
+        blocks = {id(b): b for _, b in marks}
+        levels = {m.level for m, _ in marks}
+        cells = {id(b) for m, b in marks if m.region is Region.TABLE}
+        cell_levels = {m.level for m, b in marks if m.region is Region.TABLE}
+        if len(blocks) >= 3 and len(levels) >= 2:
+            listed.add(page)
+        elif len(cells) >= 3 or (len(cells) == 2 and len(cell_levels) >= 2):
+            listed.add(page)
+        elif len(blocks) == 2 and len(levels) == 2:
+            a, b = blocks.values()
+            if a.bbox and b.bbox and abs(a.bbox[1] - b.bbox[1]) < 3:
+                listed.add(page)
+    return [(m, w) for m, w, _ in found if not (m.region in inside and m.page in listed)]
 
 
 def _marking(form: FormSpec, stream: _Stream, m: re.Match[str], predates: bool) -> Marking:
