@@ -247,3 +247,25 @@ def test_pdf_line_whose_second_run_starts_with_a_quote(tmp_path: Path) -> None:
     c.save()
     texts = [b.text for b in extract(path).blocks]
     assert "Кімге:" in " ".join(texts) and '"Qazgidromet" RMK' in " ".join(texts)
+
+
+def test_pdf_header_drawn_as_one_padded_string_is_cut_at_its_gap(tmp_path: Path) -> None:
+    """Regression: "МИНИСТЕРСТВО ОБОРОНЫ" and "СЕКРЕТНО" drawn as one string padded with spaces
+    came out of pdfium as one run with one space, and the stamp read as prose."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from qupia.markings import detect, load
+
+    pdfmetrics.registerFont(TTFont("DejaVu", FONT))
+    path = tmp_path / "padded.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("DejaVu", 10)
+    c.drawString(60, 800, "МИНИСТЕРСТВО ОБОРОНЫ" + " " * 40 + "СЕКРЕТНО")
+    c.drawString(60, 700, "Войсковая часть 12345 дислоцируется в г. Сарыозек.")
+    c.save()
+    doc = extract(path)
+    assert [b.text for b in doc.blocks if b.region is Region.HEADER] == [
+        "МИНИСТЕРСТВО ОБОРОНЫ", "СЕКРЕТНО"]
+    facts = detect(doc, load())
+    assert facts.document_level is not None and facts.document_level.value == "secret"

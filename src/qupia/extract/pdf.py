@@ -114,8 +114,15 @@ def _runs(textpage: pdfium.PdfTextPage, width: float, height: float) -> list[tup
         pos += len(line) + 2
     if len(full) == textpage.count_chars() and len(groups) == len(lines):
         if len(groups) == len(rects):  # one rectangle a line: the common case, kept quick
-            return [(line.strip(), g[0]) for (_, line), g in zip(lines, groups, strict=True)]
-        out: list[tuple[str, Rect]] = []
+            out = []
+            for (start, line), group in zip(lines, groups, strict=True):
+                rect = group[0]
+                if _too_wide(line, rect):
+                    out.extend(_split_gaps(textpage, start, line))
+                else:
+                    out.append((line.strip(), rect))
+            return out
+        out = []
         for (start, line), group in zip(lines, groups, strict=True):
             cuts = [start]
             for rect in group[1:]:
@@ -136,6 +143,41 @@ def _runs(textpage: pdfium.PdfTextPage, width: float, height: float) -> list[tup
                     out.append((text, rect))
         return out
     return _bounded(textpage, full, rects, width, height)
+
+
+def _too_wide(line: str, rect: Rect) -> bool:
+    """A run far wider than its characters need: one text object with a wide gap inside
+    ("МИНИСТЕРСТВО ОБОРОНЫ" … "СЕКРЕТНО" drawn as one string, padded with spaces that pdfium
+    folds into one), which must be cut where the gap is."""
+    size = rect[3] - rect[1]
+    return size > 0 and (rect[2] - rect[0]) > 0.9 * size * len(line.strip()) + 4 * size
+
+
+def _split_gaps(textpage: pdfium.PdfTextPage, start: int, line: str
+                ) -> list[tuple[str, Rect]]:
+    """A run cut at its wide gaps, from pdfium's character boxes (left, bottom, right, top);
+    the words keep the spaces pdfium put between them."""
+    pieces: list[tuple[str, Rect]] = []
+    chars: list[str] = []
+    box: list[float] = []
+    last_right: float | None = None
+    for i, ch in enumerate(line):
+        if ch.isspace():
+            if chars and chars[-1] != " ":
+                chars.append(" ")
+            continue
+        left, bottom, right, top = textpage.get_charbox(start + i)
+        size = max(top - bottom, 1.0)
+        if last_right is not None and left - last_right > 2.5 * size and chars:
+            pieces.append(("".join(chars).strip(), (box[0], box[1], box[2], box[3])))
+            chars, box = [], []
+        chars.append(ch)
+        box = [left, bottom, right, top] if not box else [
+            min(box[0], left), min(box[1], bottom), max(box[2], right), max(box[3], top)]
+        last_right = right
+    if chars:
+        pieces.append(("".join(chars).strip(), (box[0], box[1], box[2], box[3])))
+    return pieces
 
 
 def _bounded(
