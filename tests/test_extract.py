@@ -269,3 +269,16 @@ def test_pdf_header_drawn_as_one_padded_string_is_cut_at_its_gap(tmp_path: Path)
         "МИНИСТЕРСТВО ОБОРОНЫ", "СЕКРЕТНО"]
     facts = detect(doc, load())
     assert facts.document_level is not None and facts.document_level.value == "secret"
+
+
+def test_pdf_without_a_text_layer_is_no_text(tmp_path: Path) -> None:
+    """A scan (here: a page with only drawing on it) has nothing to read: status no-text."""
+    from qupia.engine import check_file
+    from qupia.settings import Settings
+
+    path = tmp_path / "scan.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.rect(50, 50, 400, 600, fill=1)
+    c.save()
+    result = check_file(path, Settings())
+    assert (result.status, result.error, result.pages) == ("no-text", None, 1)
