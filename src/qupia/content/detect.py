@@ -1,20 +1,21 @@
 """Blocks → Article 11–14 and 17(1) matches, each with its evidence and why it scored so.
 
-For every item of the category packs the score combines, in one logistic function whose
-weights are fitted on the corpus's train split (``models/content/calibration.json``):
+Three kinds of evidence, combined by logistic functions whose weights are fitted by
+``models/train_content.py`` (``models/content/calibration.json``):
 
-* the item's cue score — the weights of its cues found in the text (each cue once), zero when
-  one of the item's exceptions is found (12.12's aggregate indicators, …), and its share of
-  the best cue score in its article;
+* cue scores — per item, the weights of its cues found in the text (each cue once), less the
+  weights of its exceptions found (12.12's aggregate indicators, …), and its share of the best
+  cue score in its article;
 * the classifier's probabilities (:mod:`qupia.content.model`) that the text discloses Article
-  11–14 facts (or holds Article 17 facts) and that they belong to the item's article;
+  11–14 facts (or holds Article 17 facts) and to which article they belong;
 * disclosure signals (unit numbers, counts with units, frequencies, call signs, exact dates…)
-  per 100 words, and discussion signals (the language of laws, news, job postings, research);
+  per 100 words, and discussion signals (the language of laws, news, job postings, research).
 
-so a law or a news story that names every topic scores low, and a report that gives a brigade's
-garrison and strength scores high. An item is matched when its score reaches the threshold
-(``calibration.json``'s, or the user's). Secrecy marks are blanked before anything is read:
-the content is judged, not the stamp.
+A document score per group (Article 11–14; Article 17) decides whether the document holds such
+content (:func:`decide`); item scores then choose which items to report. So a law or a news
+story that names every topic scores low, and a report that gives a brigade's garrison and
+strength scores high. Secrecy marks are blanked before anything is read: the content is
+judged, not the stamp.
 """
 
 from __future__ import annotations

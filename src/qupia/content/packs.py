@@ -1,10 +1,10 @@
 """Load, validate and compile the category packs ``patterns/categories/art*.yaml``.
 
-Format: ``patterns/categories/FORMAT.md``. Every cue of every item becomes one compiled
-pattern over folded text (:mod:`qupia.markings.fold`); one combined alternation finds every
-position where some cue starts, and the cues are then tried one by one at those positions only,
-so overlapping cues are all counted (one alternation alone reports one match per position and
-drops the rest: ../shared/MEASURED.md).
+Format: ``patterns/categories/FORMAT.md``. Every cue of every item becomes a pattern over
+folded text (:mod:`qupia.markings.fold`), compiled on first use. Each cue's literal anchor goes
+into one Aho–Corasick automaton; :meth:`Packs.hits` finds the anchors at word starts among the
+document's distinct tokens and tries each cue only there, so overlapping cues are all counted
+(one regex alternation reports one match per position and drops the rest: MEASURED.md).
 """
 
 from __future__ import annotations

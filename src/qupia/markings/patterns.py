@@ -110,9 +110,6 @@ class Pack:
     months: tuple[tuple[int, str], ...]  # (month, folded stem regex)
 
 
-_CYR_TO_LAT = HOMOGLYPHS
-
-
 def phrase_regex(phrase: str) -> str:
     """A folded phrase as a regex: flexible gaps between words, between letters too."""
     gap_letter = f"[ {INVISIBLE}']?"
@@ -122,7 +119,7 @@ def phrase_regex(phrase: str) -> str:
         letters = []
         for ch in word:
             if ch.isalpha():
-                alt = _CYR_TO_LAT.get(ch, "") + DIGIT_GLYPHS.get(ch, "")
+                alt = HOMOGLYPHS.get(ch, "") + DIGIT_GLYPHS.get(ch, "")
                 letters.append(f"[{ch}{alt}]" if alt else regex.escape(ch))
             else:
                 letters.append(regex.escape(ch))

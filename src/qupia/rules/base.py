@@ -75,10 +75,6 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def where(mark: Marking) -> str:
-    return f"{mark.region.value} of page {mark.page}"
-
-
 def level_mark(facts: Facts, level: Level | None = None) -> Marking:
     """The first legal mark in effect (of *level*, when given): where a finding points."""
     return next(m for m in facts.markings.in_effect
