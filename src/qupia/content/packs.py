@@ -24,7 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from qupia.markings.fold import fold, fold_regex
 from qupia.markings.patterns import PatternError, load_yaml, patterns_dir
 
-_TOKEN = re.compile(r"\S+")
+_SPACES = re.compile(r"(\s+)")
+_WORDISH = re.compile(r"[\w-]*")  # what a stem may be followed by inside its word
+_WORD_DIGIT = re.compile(r"(?<!\w)\d")
 WINDOW = 160  # characters around a needle in which a needle-bearing cue is searched for
 ITEM = r"^(1[1-4])\.\d+(-1)?$|^17\.1\.(?:[1-9]|1[01])$"
 
@@ -81,6 +83,8 @@ class Cue:
     exception: bool = False
     group: str = ""  # the cue (one YAML entry) this stem belongs to: it counts once
     anchors: frozenset[str] | None = None  # literal prefixes, one of which starts each match
+    words: tuple[str, ...] = ()  # a stem cue's folded words (each a word's prefix); () a regex
+    key: int = 0  # which of the words is the anchor: the first of at least two letters
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -97,14 +101,17 @@ class Cue:
 class Packs:
     items: dict[str, ItemSpec]  # item id → spec, every article
     cues: tuple[Cue, ...]
-    automaton: Any  # ahocorasick.Automaton over anchors without spaces: anchor → (anchor, ())
+    # ahocorasick.Automaton over the literals looked for in tokens: literal → (literal, is an
+    # anchor (a cue starts with it, at a word start), is a needle (a cue's match contains it))
+    automaton: Any
     anchored: dict[str, tuple[int, ...]]  # literal anchor → indices of the cues it starts
     spaced: tuple[str, ...]  # anchors with a space inside: looked for in the text itself
     # regex cues with no literal anchor: (index, literals one of which every match contains,
-    # or None), searched in full when one of those literals is in the text
+    # or None: then the match starts with a digit, or is searched for in the whole text)
     anywhere: tuple[tuple[int, frozenset[str] | None], ...]
     # cue index → every cue with the same pattern (items share cues): matched once for all
     same: dict[int, tuple[int, ...]]
+    digit_first: frozenset[int] = frozenset()  # cues of `anywhere` whose match starts with \d
 
     def article(self, item: str) -> str:
         return item.split(".", 1)[0]
@@ -112,82 +119,214 @@ class Packs:
     def hits(self, folded: str) -> dict[int, tuple[int, int]]:
         """The first match (start, end) of every cue found in *folded* text, by cue index.
 
-        Each cue counts once per document, so only its first match is looked for. The text's
-        distinct tokens go once through an Aho–Corasick automaton of every cue's literal anchor
+        Each cue counts once per document, at its first match. The text's distinct tokens go
+        once through an Aho–Corasick automaton of every cue's literal anchor and needle
         (pyahocorasick: 3,000 such patterns over 1.1 MB took 0.03 s here, where one
-        alternation of them took 0.3 s and dropped overlapping hits, ../shared/MEASURED.md);
-        a cue is then tried only where a token with its anchor at a word start stands, and
-        only until it matches.
+        alternation of them took 0.3 s and dropped overlapping hits, ../shared/MEASURED.md).
+        Stems are then decided on tokens without a regex: a one-word stem matches wherever
+        its anchor starts a word, a longer one where the tokens that follow start with its
+        other words. A regex cue is tried where its anchor stands, or around its needles, or
+        at the digits that start words when its match starts with one.
         """
-        tokens: dict[str, list[int]] = {}
-        for m in _TOKEN.finditer(folded):
-            tokens.setdefault(m.group(), []).append(m.start())
-        unique = list(tokens)
-        joined = "\n".join(unique)
-        offsets = list(itertools.accumulate((len(t) + 1 for t in unique[:-1]), initial=0))
-        places: dict[str, list[tuple[str, int]]] = {}
-        for end, (anchor, _) in self.automaton.iter(joined):
-            start = end - len(anchor) + 1
-            if _word_start(joined, start):
-                k = bisect.bisect_right(offsets, start) - 1
-                places.setdefault(anchor, []).append((unique[k], start - offsets[k]))
+        text = _Tokens(folded)
+        places: dict[str, list[tuple[str, int]]] = {}  # anchor → (token, offset) at a word start
+        holders: dict[str, list[str]] = {}  # needle → the tokens that contain it
+        for end, (literal, anchor, needle) in self.automaton.iter(text.joined):
+            token, offset = text.at(end - len(literal) + 1)
+            if anchor and _word_start(token, offset):
+                places.setdefault(literal, []).append((token, offset))
+            if needle:
+                holders.setdefault(literal, []).append(token)
+        digits = ([text.at(m.start()) for m in _WORD_DIGIT.finditer(text.joined)]
+                  if self.digit_first else [])
+        text.index([t for where in places.values() for t, _ in where]
+                   + [t for tokens in holders.values() for t in tokens] + [t for t, _ in digits])
         found: dict[int, tuple[int, int]] = {}
         for anchor, where in places.items():
-            waiting = {i: self.cues[i].pattern for i in self.anchored[anchor] if i not in found}
-            for token, offset in where:
-                for pos in tokens[token]:
-                    at = pos + offset
-                    for i, pattern in tuple(waiting.items()):
-                        hit = pattern.match(folded, at)
-                        if hit:
-                            found[i] = (at, hit.end())
-                            del waiting[i]
-                    if not waiting:
-                        break
-                if not waiting:
-                    break
+            ordered: list[int] | None = None  # the anchor's positions in text order
+            for i in self.anchored[anchor]:
+                cue = self.cues[i]
+                if cue.words:
+                    span = text.stem(cue.words, cue.key, where)
+                else:
+                    if ordered is None:
+                        ordered = text.positions(where)
+                    span = _first_match(cue.pattern, folded, ordered)
+                if span is not None:
+                    found[i] = span
         # An anchor with a space in it ("в целом по"): its first word must be among the tokens.
         for anchor in self.spaced:
-            if anchor.split(None, 1)[0] not in tokens or anchor not in folded:
+            if anchor.split(None, 1)[0] not in text.present or anchor not in folded:
                 continue
             for i in self.anchored[anchor]:
-                if i in found:
-                    continue
                 for hit in self.cues[i].search.finditer(folded):
                     if _word_start(folded, hit.start()):
                         found[i] = (hit.start(), hit.end())
                         break
         for i, needles in self.anywhere:
+            pattern = self.cues[i].pattern
             if needles is None:
-                hit = self.cues[i].pattern.search(folded)
-                if hit:
-                    found[i] = (hit.start(), hit.end())
-                continue
-            # Every match contains one of the needles: look only around their occurrences,
-            # neighbouring windows merged.
-            for lo, hi in _windows(folded, needles):
-                hit = self.cues[i].pattern.search(folded, lo, hi)
-                if hit:
-                    found[i] = (hit.start(), hit.end())
-                    break
+                if i in self.digit_first:
+                    span = _first_match(pattern, folded, text.positions(digits))
+                else:
+                    hit = pattern.search(folded)
+                    span = hit.span() if hit else None
+            else:
+                # Every match contains one of the needles: look only around the tokens that
+                # hold one (or, for a needle with a space, its occurrences), windows merged.
+                span = None
+                for lo, hi in text.windows(needles, holders):
+                    hit = pattern.search(folded, lo, hi)
+                    if hit:
+                        span = hit.span()
+                        break
+            if span is not None:
+                found[i] = span
         return {twin: span for i, span in found.items() for twin in self.same[i]}
 
 
-def _windows(text: str, needles: frozenset[str]) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for needle in needles:
-        pos = text.find(needle)
-        while pos >= 0:
-            spans.append((max(0, pos - WINDOW), pos + len(needle) + WINDOW))
-            pos = text.find(needle, pos + 1)
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for lo, hi in spans:
-        if merged and lo <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
-        else:
-            merged.append((lo, hi))
-    return merged
+def _first_match(pattern: re.Pattern[str], text: str, positions: list[int]
+                 ) -> tuple[int, int] | None:
+    for at in positions:
+        hit = pattern.match(text, at)
+        if hit:
+            return hit.span()
+    return None
+
+
+class _Tokens:
+    """A text as its whitespace-separated tokens: each token's index and position, the
+    distinct tokens joined by newlines (what the automaton reads), and, for the tokens asked
+    for, where they occur and which distinct tokens follow them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        parts = _SPACES.split(text)  # token, space, token, …; "" at an end that is space
+        starts = list(itertools.accumulate(map(len, parts), initial=0))
+        self.seq, self.pos = parts[0::2], starts[0::2]
+        self.present = dict.fromkeys(self.seq)
+        self.unique = [t for t in self.present if t]
+        self.joined = "\n".join(self.unique)
+        self.offsets = list(itertools.accumulate((len(t) + 1 for t in self.unique[:-1]),
+                                                 initial=0))
+        self.occurs: dict[str, list[int]] = {}
+        self.following: dict[str, tuple[list[str], dict[str, int]]] = {}
+
+    def at(self, start: int) -> tuple[str, int]:
+        """The distinct token at *start* in :attr:`joined`, and the offset in it."""
+        k = bisect.bisect_right(self.offsets, start) - 1
+        return self.unique[k], start - self.offsets[k]
+
+    def index(self, tokens: list[str]) -> None:
+        """Where each of *tokens* occurs (token indices), in one pass over the text."""
+        occurs: dict[str, list[int]] = {t: [] for t in tokens}
+        for j, token in enumerate(self.seq):
+            if token in occurs:
+                occurs[token].append(j)
+        self.occurs = occurs
+
+    def positions(self, where: list[tuple[str, int]]) -> list[int]:
+        return sorted(self.pos[j] + offset for token, offset in where
+                      for j in self.occurs[token])
+
+    def after(self, token: str, prefix: str) -> int | None:
+        """The first occurrence of *token* that a token starting with *prefix* follows."""
+        if token not in self.following:
+            nexts: dict[str, int] = {}
+            for j in self.occurs[token]:
+                if j + 1 < len(self.seq):
+                    nexts.setdefault(self.seq[j + 1], j)
+            self.following[token] = (sorted(nexts), nexts)
+        ordered, first = self.following[token]
+        k = bisect.bisect_left(ordered, prefix)
+        best = None
+        while k < len(ordered) and ordered[k].startswith(prefix):
+            j = first[ordered[k]]
+            best = j if best is None else min(best, j)
+            k += 1
+        return best
+
+    def stem(self, words: tuple[str, ...], key: int, where: list[tuple[str, int]]
+             ) -> tuple[int, int] | None:
+        """The first match of a stem cue (:func:`stem_regex`) whose word *key* is at *where*."""
+        seq, pos = self.seq, self.pos
+        if len(words) == 1:
+            return min((pos[self.occurs[token][0]] + offset,
+                        pos[self.occurs[token][0]] + _WORDISH.match(token, offset).end())
+                       for token, offset in where)
+        if key == 0:
+            # the first word runs to its token's end and the next token starts with the
+            # second word; for a longer stem that only says where to look
+            starts = [(j, offset) for token, offset in where
+                      if _WORDISH.match(token, offset + len(words[0])).end() == len(token)
+                      and (j := self.after(token, words[1])) is not None]
+            if not starts:
+                return None
+            if len(words) == 2:
+                j, offset = min(starts)
+                return (pos[j] + offset,
+                        pos[j + 1] + _WORDISH.match(seq[j + 1], len(words[1])).end())
+            tokens = {seq[j] for j, _ in starts}
+            where = [(token, offset) for token, offset in where if token in tokens]
+        for j, offset in sorted((j, offset) for token, offset in where
+                                for j in self.occurs[token]):
+            at = _stem_at(seq, j, offset, words, key)
+            if at is not None:
+                return pos[at[0]] + at[1], pos[at[2]] + at[3]
+        return None
+
+    def windows(self, needles: frozenset[str], holders: dict[str, list[str]]
+                ) -> list[tuple[int, int]]:
+        """Spans of the text around the needles' tokens (around the occurrences of a needle
+        with a space in it), WINDOW characters either side, overlapping ones merged."""
+        spans: list[tuple[int, int]] = []
+        for needle in needles:
+            if any(ch.isspace() for ch in needle):
+                at = self.text.find(needle)
+                while at >= 0:
+                    spans.append((max(0, at - WINDOW), at + len(needle) + WINDOW))
+                    at = self.text.find(needle, at + 1)
+                continue
+            for token in holders.get(needle, ()):
+                for j in self.occurs[token]:
+                    spans.append((max(0, self.pos[j] - WINDOW),
+                                  self.pos[j] + len(token) + WINDOW))
+        spans.sort()
+        merged: list[tuple[int, int]] = []
+        for lo, hi in spans:
+            if merged and lo <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+            else:
+                merged.append((lo, hi))
+        return merged
+
+
+def _stem_at(seq: list[str], j: int, offset: int, words: tuple[str, ...], key: int
+             ) -> tuple[int, int, int, int] | None:
+    """A stem of several words matched on tokens, its word *key* at token *j* (at *offset*):
+    (first token, offset in it, last token, end in it), or None. As :func:`stem_regex`: each
+    word a prefix of its token, every word but the last running to its token's end."""
+    first, last = j - key, j - key + len(words) - 1
+    if first < 0 or last >= len(seq) or (key and offset):
+        return None
+    token = seq[first]
+    if key:
+        start = token.find(words[0])
+        while start >= 0 and not (_word_start(token, start) and _WORDISH.match(
+                token, start + len(words[0])).end() == len(token)):
+            start = token.find(words[0], start + 1)
+        if start < 0:
+            return None
+    else:
+        start = offset
+        if _WORDISH.match(token, start + len(words[0])).end() != len(token):
+            return None
+    for k in range(1, len(words)):
+        token = seq[first + k]
+        if not token.startswith(words[k]) or (
+                k < len(words) - 1 and _WORDISH.match(token, len(words[k])).end() != len(token)):
+            return None
+    return first, start, last, _WORDISH.match(seq[last], len(words[-1])).end()
 
 
 def _word_start(text: str, pos: int) -> bool:
@@ -235,9 +374,12 @@ def _compile(cue: CueSpec, item: str, exception: bool, where: str, group: str = 
         (cue.regex or "", branch) for branch in split_branches(fold_regex(cue.regex or ""))]
     out = []
     for label, src in sources:
-        if cue.stems:  # escaped words: always valid; the first word is the literal anchor
-            first = src.split("[", 1)[0].replace("\\", "")
-            anchors = frozenset({first}) if len(first) >= 2 else None
+        words: tuple[str, ...] = ()
+        key = 0
+        if cue.stems:  # always valid; the first word of two letters or more is the anchor
+            words = tuple(fold(label).split())
+            key = next((k for k, w in enumerate(words) if len(w) >= 2), -1)
+            anchors = frozenset({words[key]}) if key >= 0 else None
         else:
             try:
                 re.compile(src)  # validated at load, so a bad pack fails before any file
@@ -245,7 +387,8 @@ def _compile(cue: CueSpec, item: str, exception: bool, where: str, group: str = 
                 raise PatternError(f"{where}: item {item}: bad cue {label!r}: {exc}") from None
             found = literal_prefixes(src)
             anchors = frozenset(found) if found else None
-        out.append(Cue(item, cue.weight, label, src, exception, group or label, anchors))
+        out.append(Cue(item, cue.weight, label, src, exception, group or label, anchors, words,
+                       max(key, 0)))
     return out
 
 
@@ -292,9 +435,9 @@ def _load(directory: str) -> Packs:
                 cues.extend(_compile(cue, item.item, False, where, f"{item.item}#{n}"))
             for n, cue in enumerate(item.exceptions):
                 cues.extend(_compile(cue, item.item, True, where, f"{item.item}!{n}"))
-    automaton = ahocorasick.Automaton()
     anchored: dict[str, list[int]] = {}
     anywhere: list[tuple[int, frozenset[str] | None]] = []
+    digit_first: set[int] = set()
     first_of: dict[str, int] = {}
     same: dict[int, list[int]] = {}
     for index, cue in enumerate(cues):
@@ -306,18 +449,59 @@ def _load(directory: str) -> Packs:
         if anchors is None:
             needles = required_literals(cue.source)
             anywhere.append((index, frozenset(needles) if needles else None))
+            if not needles and _starts_with_digit(cue.source):
+                digit_first.add(index)
             continue
         for anchor in anchors:
             anchored.setdefault(anchor, []).append(index)
     spaced = tuple(a for a in anchored if any(ch.isspace() for ch in a))
-    for anchor in anchored:
-        if anchor not in spaced:
-            automaton.add_word(anchor, (anchor, ()))
+    literals: dict[str, tuple[bool, bool]] = {a: (True, False) for a in anchored
+                                              if a not in spaced}
+    for _, needles in anywhere:
+        for needle in needles or ():
+            if not any(ch.isspace() for ch in needle):
+                literals[needle] = (literals.get(needle, (False, False))[0], True)
+    automaton = ahocorasick.Automaton()
+    for literal, (anchor, needle) in literals.items():
+        automaton.add_word(literal, (literal, anchor, needle))
     if len(automaton):
         automaton.make_automaton()
     return Packs(items=items, cues=tuple(cues), automaton=automaton,
                  anchored={a: tuple(v) for a, v in anchored.items()}, spaced=spaced,
-                 anywhere=tuple(anywhere), same={k: tuple(v) for k, v in same.items()})
+                 anywhere=tuple(anywhere), same={k: tuple(v) for k, v in same.items()},
+                 digit_first=frozenset(digit_first))
+
+
+def _starts_with_digit(pattern: str) -> bool:
+    """Whether every match of *pattern* starts with a digit (``\\d``, ``[0-9]``), read off
+    Python's regex parse tree; assertions before it (``\\b``) are passed over."""
+    from re import _constants as c
+    from re import _parser as parser
+
+    def first(seq: list) -> bool:
+        for op, av in seq:
+            if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+                continue
+            if op is c.IN:
+                return all((kind is c.CATEGORY and value is c.CATEGORY_DIGIT)
+                           or (kind is c.RANGE and 48 <= value[0] <= value[1] <= 57)
+                           or (kind is c.LITERAL and chr(value).isdigit())
+                           for kind, value in av)
+            if op is c.LITERAL:
+                return chr(av).isdigit()
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                return av[0] >= 1 and first(list(av[2]))
+            if op is c.SUBPATTERN:
+                return first(list(av[-1]))
+            if op is c.BRANCH:
+                return all(first(list(branch)) for branch in av[1])
+            return False
+        return False
+
+    try:
+        return first(list(parser.parse(pattern)))
+    except Exception:
+        return False
 
 
 def literal_prefixes(pattern: str, limit: int = 64) -> set[str] | None:
