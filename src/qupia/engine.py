@@ -46,11 +46,11 @@ def sha256(path: Path) -> str | None:
 _KK_WORD = re.compile(r"\w*[әғқңөұүһіӘҒҚҢӨҰҮҺІ]\w*")
 _KK_LATIN_WORD = re.compile(r"\w*[äğıñöūüşÄĞÑÖŪÜŞáóúńǵ]\w*")
 _CYRILLIC_WORD = re.compile(r"\w*[а-яёА-ЯЁ]\w*")
-_SAMPLE = 50_000
+_SAMPLE = 20_000
 
 
 def language(doc: Document) -> str | None:
-    """kk, ru or mixed, from the words of the first 50,000 characters: a word with a
+    """kk, ru or mixed, from the words of the first 20,000 characters: a word with a
     Kazakh-only letter (Cyrillic or Latin) is Kazakh; not every Kazakh word has one."""
     text = "\n".join(b.text for b in doc.blocks)[:_SAMPLE]
     kk = len(_KK_WORD.findall(text))

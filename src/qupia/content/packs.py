@@ -144,10 +144,13 @@ class Packs:
         found: dict[int, tuple[int, int]] = {}
         for anchor, where in places.items():
             ordered: list[int] | None = None  # the anchor's positions in text order
+            # where the anchor, as a stem's first word, runs to its token's end
+            ends = [(token, offset) for token, offset in where
+                    if _WORDISH.match(token, offset + len(anchor)).end() == len(token)]
             for i in self.anchored[anchor]:
                 cue = self.cues[i]
                 if cue.words:
-                    span = text.stem(cue.words, cue.key, where)
+                    span = text.stem(cue.words, cue.key, where, ends)
                 else:
                     if ordered is None:
                         ordered = text.positions(where)
@@ -210,7 +213,7 @@ class _Tokens:
         self.offsets = list(itertools.accumulate((len(t) + 1 for t in self.unique[:-1]),
                                                  initial=0))
         self.occurs: dict[str, list[int]] = {}
-        self.following: dict[str, tuple[list[str], dict[str, int]]] = {}
+        self.following: dict[str, list[str]] = {}  # token → its next tokens, sorted
 
     def at(self, start: int) -> tuple[str, int]:
         """The distinct token at *start* in :attr:`joined`, and the offset in it."""
@@ -231,35 +234,33 @@ class _Tokens:
 
     def after(self, token: str, prefix: str) -> int | None:
         """The first occurrence of *token* that a token starting with *prefix* follows."""
-        if token not in self.following:
-            nexts: dict[str, int] = {}
-            for j in self.occurs[token]:
-                if j + 1 < len(self.seq):
-                    nexts.setdefault(self.seq[j + 1], j)
-            self.following[token] = (sorted(nexts), nexts)
-        ordered, first = self.following[token]
-        k = bisect.bisect_left(ordered, prefix)
-        best = None
-        while k < len(ordered) and ordered[k].startswith(prefix):
-            j = first[ordered[k]]
-            best = j if best is None else min(best, j)
-            k += 1
-        return best
+        nexts = self.following.get(token)
+        if nexts is None:
+            seq = self.seq
+            nexts = self.following[token] = sorted(
+                {seq[j + 1] for j in self.occurs[token] if j + 1 < len(seq)})
+        k = bisect.bisect_left(nexts, prefix)
+        if k == len(nexts) or not nexts[k].startswith(prefix):
+            return None  # no such pair: the common case, decided by bisection
+        for j in self.occurs[token]:
+            if j + 1 < len(self.seq) and self.seq[j + 1].startswith(prefix):
+                return j
+        return None
 
-    def stem(self, words: tuple[str, ...], key: int, where: list[tuple[str, int]]
-             ) -> tuple[int, int] | None:
-        """The first match of a stem cue (:func:`stem_regex`) whose word *key* is at *where*."""
+    def stem(self, words: tuple[str, ...], key: int, where: list[tuple[str, int]],
+             ends: list[tuple[str, int]]) -> tuple[int, int] | None:
+        """The first match of a stem cue (:func:`stem_regex`) whose word *key* is at *where*;
+        *ends*: the places of *where* at which the word runs to its token's end."""
         seq, pos = self.seq, self.pos
         if len(words) == 1:
-            return min((pos[self.occurs[token][0]] + offset,
-                        pos[self.occurs[token][0]] + _WORDISH.match(token, offset).end())
-                       for token, offset in where)
+            token, offset = min(where, key=lambda w: self.pos[self.occurs[w[0]][0]] + w[1])
+            j = self.occurs[token][0]
+            return pos[j] + offset, pos[j] + _WORDISH.match(token, offset).end()
         if key == 0:
-            # the first word runs to its token's end and the next token starts with the
-            # second word; for a longer stem that only says where to look
-            starts = [(j, offset) for token, offset in where
-                      if _WORDISH.match(token, offset + len(words[0])).end() == len(token)
-                      and (j := self.after(token, words[1])) is not None]
+            # the next token starts with the second word; for a longer stem that only says
+            # where to look
+            starts = [(j, offset) for token, offset in ends
+                      if (j := self.after(token, words[1])) is not None]
             if not starts:
                 return None
             if len(words) == 2:

@@ -198,12 +198,12 @@ def _bounded(
     return out
 
 
-_DIGIT_TABLE = str.maketrans("0123456789", "##########")
+_DIGITS = re.compile(r"[0-9]")
 
 
 def _key(text: str) -> str:
     """Text with digits masked: page numbers must not stop a footer from repeating."""
-    return text.translate(_DIGIT_TABLE).lower()
+    return _DIGITS.sub("#", text).lower()
 
 
 def _assign_regions(

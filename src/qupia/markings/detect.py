@@ -24,7 +24,7 @@ import regex
 
 from qupia.markings.dates import find_dates, parse_date
 from qupia.markings.fold import fold
-from qupia.markings.patterns import FormSpec, Pack
+from qupia.markings.patterns import FormSpec, Pack, form_index
 from qupia.model import (
     LEGAL_LEVELS,
     Block,
@@ -326,7 +326,7 @@ def detect(doc: Document, pack: Pack, folded: list[str] | None = None) -> Markin
         masked_text = "".join(masked)
         scanned.append((stream, masked_text, matches))
         for m in matches:
-            form = pack.forms[int(m.lastgroup[1:])]  # type: ignore[index]
+            form = pack.forms[form_index(m)]
             if form.kind == "declassified":
                 first = stream.folded.count("\n", 0, m.start())
                 stamp_lines.update((s_index, first + k) for k in range(3))
@@ -338,7 +338,7 @@ def detect(doc: Document, pack: Pack, folded: list[str] | None = None) -> Markin
     mentions = 0
     for stream, masked_text, matches in scanned:
         for m in matches:
-            form = pack.forms[int(m.lastgroup[1:])]  # type: ignore[index]
+            form = pack.forms[form_index(m)]
             if form.era == "soviet" and form.kind == "legacy" and not predates:
                 mentions += 1  # a Soviet number in a modern text is cited, not borne
                 continue
