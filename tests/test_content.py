@@ -143,3 +143,18 @@ def test_content_threshold_is_the_users_to_change(tmp_path: Path) -> None:
     proc = subprocess.run([qupia, "check", str(path), "--content-threshold", "0.9999"],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout
+
+
+def test_level_rule_says_why_in_the_users_language(tmp_path: Path) -> None:
+    """The departmental-list reason ("named by the stamp", "cues: …") is translated too."""
+    from qupia import i18n
+
+    path = tmp_path / "doc.txt"
+    path.write_text("СЕКРЕТНО\nп. 14 Перечня\n\n" + DISCLOSURE, encoding="utf-8")
+    i18n.set_language("ru")
+    try:
+        result = check_file(path, Settings(departmental_list=EXAMPLE_LIST))
+    finally:
+        i18n.set_language("en")
+    message = next(f.message for f in result.findings if f.code == "QP102")
+    assert "указан в штампе" in message and "named by the stamp" not in message

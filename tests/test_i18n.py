@@ -225,3 +225,10 @@ def test_explain_and_help_in_kazakh() -> None:
     assert "Неліктен" in text and "Срок засекречивания 5 лет" in text
     assert "Мерзім ережелері есептелетін күн" in run("check", "--lang", "kk", "--help").stdout
     assert "Проверить файлы PDF, DOCX и TXT" in run("check", "--lang", "ru", "--help").stdout
+
+
+def test_help_before_lang_is_translated_too() -> None:
+    """click handles an eager --help as soon as it meets it; --lang after it still counts."""
+    assert "Проверить файлы PDF, DOCX и TXT" in run("check", "--help", "--lang", "ru").stdout
+    assert "Мерзім ережелері есептелетін күн" in run("check", "--help", "--lang=kk").stdout
+    assert "Lint PDF, DOCX and TXT" in run("check", "--help", "--lang", "en").stdout

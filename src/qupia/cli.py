@@ -97,9 +97,17 @@ class _Command(_Translated, click.Command):
     pass
 
 
-def _initial_language() -> str:
-    """The language before any option is read: the configuration found from the current
+def _initial_language(args: list[str]) -> str:
+    """The language before any option is read: a ``--lang`` among *args* (click handles an
+    eager ``--help`` written before it first), else the configuration found from the current
     folder, else the system locale, else English."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
+            args[i + 1] if arg == "--lang" and i + 1 < len(args) else None)
+        if value in i18n.LANGUAGES:
+            return value
     try:
         found = discover(Path.cwd())
     except OSError:  # the current folder is gone
@@ -111,9 +119,10 @@ def _initial_language() -> str:
 class _Group(_Translated, click.Group):
     command_class = _Command
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        i18n.set_language(_initial_language())
-        return super().main(*args, **kwargs)
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        argv = list(args) if args is not None else sys.argv[1:]
+        i18n.set_language(_initial_language(argv))
+        return super().main(args, *rest, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from qupia.content.detect import Text
 from qupia.content.packs import ITEM, Cue, CueSpec, _compile
+from qupia.i18n import _
 from qupia.markings.patterns import PatternError, load_yaml
 from qupia.model import CategoryMatch, Level, ListMatch, Marking
 
@@ -108,7 +109,7 @@ def match_list(
     for item in deplist.items:
         level = Level(item.level)
         if _norm(item.id) in named:
-            out.append(ListMatch(item.id, item.title, level, "named by the stamp"))
+            out.append(ListMatch(item.id, item.title, level, _("named by the stamp")))
             continue
         if not classifiable:
             continue
@@ -117,6 +118,7 @@ def match_list(
         score = sum(w for _, w in hit.values()) + (1.0 if item.law_item in found_items else 0.0)
         if score >= deplist.min_score:
             labels = sorted(label for label, _ in hit.values())
-            why = ", ".join(labels) or f"law item {item.law_item}"
-            out.append(ListMatch(item.id, item.title, level, f"cues: {why}"))
+            why = (_("cues: {cues}").format(cues=", ".join(labels)) if labels
+                   else _("law item {item}").format(item=item.law_item))
+            out.append(ListMatch(item.id, item.title, level, why))
     return tuple(out)
