@@ -100,7 +100,20 @@ def test_no_evidence_leaves_document_words_out(tmp_path: Path) -> None:
     report = json.loads(proc.stdout)["files"][0]
     assert "QP400" in {f["code"] for f in report["findings"]}
     assert all(f["evidence"] == "" for f in report["findings"])
-    assert all(c["evidence"] == [] for c in report["categories"])
+    assert report["categories"]
+    assert all(c["evidence"] == [] and c["cues"] == [] for c in report["categories"])
+    words = set(CONTENT.split())
+    assert not any(w in words for c in report["categories"] for w in c["explanation"].split()
+                   if len(w) > 3 and w.isalpha())
+
+
+def test_category_evidence_has_page_region_and_the_matched_words(tmp_path: Path) -> None:
+    doc = write(tmp_path / "x.txt", "ӨТЕ ҚҰПИЯ\n\n" + CONTENT)
+    report = json.loads(run("check", str(doc), "--format", "json").stdout)["files"][0]
+    category = report["categories"][0]
+    assert category["evidence"][0]["page"] == 1 and category["evidence"][0]["region"] == "body"
+    assert category["cues"] and all(cue in CONTENT for cue in category["cues"])
+    assert "model P(" in category["explanation"]
 
 
 def test_select_and_ignore(tmp_path: Path) -> None:

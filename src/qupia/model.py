@@ -100,6 +100,7 @@ def legal_level(mark: Marking) -> Level | None:
 class Evidence:
     page: int
     text: str
+    region: str | None = None  # header, body, table, … (Region's value)
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,8 @@ class CategoryMatch:
     item: str
     score: float
     evidence: tuple[Evidence, ...] = ()
-    explanation: str = ""
+    explanation: str = ""  # which cues, signals and model score made it (no document words)
+    cues: tuple[str, ...] = ()  # the document's words the cues matched (evidence: removable)
 
 
 @dataclass(frozen=True)

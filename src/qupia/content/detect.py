@@ -41,6 +41,7 @@ DOC_FEATURES = ("bias", "logit_group", "p_article_max", "cue_max", "cue_top3", "
                 "specific", "discussion")
 GROUPS = ("1114", "17")  # Article 11–14 content; Article 17(1) content
 EVIDENCE_CHARS = 160
+CUE_WORDS = 8  # matched cue words kept with a category match, the weightiest first
 SAMPLE = 20_000  # characters read for the signal densities (the corpus documents are shorter)
 
 
@@ -135,6 +136,7 @@ class ItemEvidence:
     cues: dict[str, float]  # cue label → weight
     first: tuple[int, int] | None  # span of the strongest cue's first match
     excepted: float  # the summed weights of the item's exceptions found
+    words: tuple[str, ...] = ()  # the words each cue matched, the weightiest cue first
 
 
 def cue_scores(packs: Packs, text: Text) -> dict[str, ItemEvidence]:
@@ -155,8 +157,11 @@ def cue_scores(packs: Packs, text: Text) -> dict[str, ItemEvidence]:
     out = {}
     for item, cues in found.items():
         best = max(cues.values(), key=lambda c: (c[1], -c[2]))
+        strongest = sorted(cues.values(), key=lambda c: (-c[1], c[2]))
+        words = tuple(dict.fromkeys(" ".join(text.original[a:b].split())
+                                    for _, _, a, b in strongest))
         out[item] = ItemEvidence({label: w for label, w, _, _ in cues.values()},
-                                 (best[2], best[3]), sum(excepted.get(item, {}).values()))
+                                 (best[2], best[3]), sum(excepted.get(item, {}).values()), words)
     return out
 
 
@@ -268,7 +273,7 @@ def _evidence(text: Text, span: tuple[int, int]) -> Evidence:
     offset = span[0] - text.starts[index]
     lo = max(0, offset - EVIDENCE_CHARS // 3)
     snippet = " ".join(block.text[lo : lo + EVIDENCE_CHARS].split())
-    return Evidence(page=block.page, text=snippet)
+    return Evidence(page=block.page, text=snippet, region=block.region.value)
 
 
 def analyse(
@@ -290,12 +295,13 @@ def analyse(
         group = group_of(item)
         label = "ART17" if group == "17" else "DISCLOSE"
         explanation = (
-            f"cues: {', '.join(sorted(ev.cues, key=lambda c: -ev.cues[c])[:6])}; {signals}; "
+            f"{len(ev.cues)} cue{'s' if len(ev.cues) != 1 else ''} matched; {signals}; "
             f"model P({label})={probs[label]:.2f}; document score {doc_scores[group]:.2f}, "
             f"item score {value:.2f}"
         )
         matches.append(CategoryMatch(
             article=resources.packs.article(item), item=item, score=value,
             evidence=(_evidence(text, ev.first),) if ev.first else (), explanation=explanation,
+            cues=ev.words[:CUE_WORDS],
         ))
     return tuple(matches), doc_scores

@@ -56,6 +56,7 @@ def file_dict(result: FileResult, settings: Settings) -> dict[str, Any]:
         "categories": [
             {"article": c.article, "item": c.item, "score": round(c.score, 3),
              "evidence": [asdict(e) for e in c.evidence] if settings.evidence else [],
+             "cues": list(c.cues) if settings.evidence else [],
              "explanation": c.explanation}
             for c in result.categories
         ],
