@@ -18,15 +18,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 import ahocorasick
+import numpy
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from qupia.markings.fold import fold, fold_regex
 from qupia.markings.patterns import PatternError, load_yaml, patterns_dir
 
-_SPACES = re.compile(r"(\s+)")
 _WORDISH = re.compile(r"[\w-]*")  # what a stem may be followed by inside its word
 _WORD_DIGIT = re.compile(r"(?<!\w)\d")
+# str.isspace of every character up to U+3000, the last whitespace one; none above it
+_WHITESPACE = numpy.array([chr(c).isspace() for c in range(0x3001)] + [False])
 WINDOW = 160  # characters around a needle in which a needle-bearing cue is searched for
 ITEM = r"^(1[1-4])\.\d+(-1)?$|^17\.1\.(?:[1-9]|1[01])$"
 
@@ -204,9 +206,16 @@ class _Tokens:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        parts = _SPACES.split(text)  # token, space, token, …; "" at an end that is space
-        starts = list(itertools.accumulate(map(len, parts), initial=0))
-        self.seq, self.pos = parts[0::2], starts[0::2]
+        # Tokens by str.split (C); their positions from a whitespace mask in numpy: a token
+        # starts where a character is not whitespace and the one before it is.
+        self.seq = text.split()
+        codes = numpy.frombuffer(text.encode("utf-32-le"), dtype=numpy.uint32)
+        space = _WHITESPACE[numpy.minimum(codes, len(_WHITESPACE) - 1)]
+        start = ~space
+        start[1:] &= space[:-1]
+        self.pos = numpy.flatnonzero(start).tolist()
+        if len(self.pos) != len(self.seq):  # cannot happen: str.split uses str.isspace
+            raise AssertionError("token positions do not match the tokens")
         self.present = dict.fromkeys(self.seq)
         self.unique = [t for t in self.present if t]
         self.joined = "\n".join(self.unique)
