@@ -40,7 +40,12 @@ corpus: setup
 model: corpus
 	$(BIN)/python models/train_content.py
 
-# Detection quality on the dev split, and the reporting figures on the test split.
+# Detection quality on the dev split, and the reporting figures: the test split, the hidden set
+# (written independently of the corpus, never tuned on) and real public texts.
 eval: corpus
 	$(BIN)/qupia eval corpus --split dev --output corpus/eval-dev.json
 	$(BIN)/qupia eval corpus --split test --output corpus/eval-test.json
+	$(BIN)/python corpus/build.py corpus/hidden/src corpus/hidden/build
+	$(BIN)/qupia eval corpus/hidden --split all --output corpus/eval-hidden.json
+	$(BIN)/python corpus/build.py corpus/public/src corpus/public/build
+	$(BIN)/qupia eval corpus/public --split all --output corpus/eval-public.json

@@ -94,8 +94,11 @@ def corpus_rows(corpus: Path) -> tuple[Path, list[dict[str, Any]]]:
     if not (build_dir / "labels.jsonl").exists():
         import sys
 
-        sys.path.insert(0, str(corpus.resolve().parent))
-        from corpus.build import build, load_sources  # the repository's renderer
+        # the repository's renderer: corpus/build.py above this corpus (corpus/hidden, …)
+        root = next((d for d in corpus.resolve().parents if (d / "corpus" / "build.py").exists()),
+                    corpus.resolve().parent)
+        sys.path.insert(0, str(root))
+        from corpus.build import build, load_sources
 
         build(load_sources(corpus / "src"), build_dir)
     rows = [json.loads(line) for line in
