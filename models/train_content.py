@@ -46,7 +46,7 @@ from qupia.content.detect import (  # noqa: E402
     group_of,
     prepare,
 )
-from qupia.content.model import LABELS, model_texts, models_dir  # noqa: E402
+from qupia.content.model import LABELS, model_texts, models_dir, predict  # noqa: E402
 from qupia.content.packs import load_packs  # noqa: E402
 from qupia.content.signals import load_signals  # noqa: E402
 from qupia.extract import extract  # noqa: E402
@@ -115,8 +115,7 @@ def train_textcat(docs: list[dict[str, Any]]) -> Any:
 
 
 def probabilities(nlp: Any, doc: dict[str, Any]) -> dict[str, float]:
-    docs = list(nlp.pipe(model_texts(doc["text"].for_model)))
-    return {label: sum(float(d.cats[label]) for d in docs) / len(docs) for label in LABELS}
+    return predict(nlp, doc["text"].for_model)  # what qupia computes at run time
 
 
 def cross_val_probs(train: list[dict[str, Any]], folds: int = 8) -> list[dict[str, float]]:

@@ -86,6 +86,8 @@ def test_mention_in_prose_is_no_marking(txt, text: str) -> None:
         ("Для служебного пользования", True),
         ("ҚБП", True),
         ("Қызмет бабында пайдалану үшін", True),
+        ("Qyzmet babynda paidalanu úshin", True),  # 2018 Latin: acute ú, i for й
+        ("QYZMET BABYNDA PAYDALANU ÜŞIN", True),
         ("Мебель из ДСП закупается ежегодно по плану.", False),
     ],
 )

@@ -38,7 +38,7 @@ from qupia.model import CategoryMatch, Document, Evidence
 
 ITEM_FEATURES = ("bias", "cue", "cue_share", "p_article", "p_group", "specific", "discussion")
 DOC_FEATURES = ("bias", "logit_group", "p_article_max", "cue_max", "cue_top3", "p_x_cue",
-                "specific", "discussion")
+                "specific", "discussion", "logit_window_max")
 GROUPS = ("1114", "17")  # Article 11–14 content; Article 17(1) content
 EVIDENCE_CHARS = 160
 CUE_WORDS = 8  # matched cue words kept with a category match, the weightiest first
@@ -213,8 +213,9 @@ def features(packs: Packs, signals: Signals, text: Text, probs: dict[str, float]
         cue_max = math.log1p(values[0] if values else 0.0)
         # The product asks for both: topic cues AND a classifier that reads a disclosure —
         # a law names every topic (high cues) and discloses nothing (low probability).
+        window = probs.get("ART17_MAX" if group == "17" else "DISCLOSE_MAX", p_group)
         docs[group] = [1.0, _logit(p_group), p_article, cue_max, math.log1p(sum(values[:3])),
-                       p_group * cue_max, spec, disc]
+                       p_group * cue_max, spec, disc, _logit(window)]
     return Features(items, docs, evidence, specific, discussion, probs,
                     signals.is_legal_act(text.folded))
 

@@ -22,6 +22,8 @@ from typing import Any
 LABELS = ("DISCLOSE", "ART17", "A11", "A12", "A13", "A14")
 CHUNK = 2_500  # characters the classifier reads at a time
 MAX_CHUNKS = 24  # at most this many chunks, spread over the document
+WINDOW = 700  # characters of a paragraph window (whole lines) for the per-paragraph maximum
+MAX_WINDOWS = 12  # corpus documents have at most 6; a long document is sampled evenly
 STEM = 6  # letters kept of each word: a crude stem for agglutinative Kazakh and Russian
 _STEM = re.compile(rf"\b(\w{{{STEM}}})\w+")
 _DIGIT = re.compile(r"\d")
@@ -62,8 +64,7 @@ def model_texts(folded: str) -> list[str]:
     if len(chunks) > MAX_CHUNKS:
         step = len(chunks) / MAX_CHUNKS
         chunks = [chunks[int(i * step)] for i in range(MAX_CHUNKS)]
-    texts = [_STEM.sub(r"\1", _SPACE.sub(" ", _DIGIT.sub("0", folded[a:b]))).strip()
-             for a, b in chunks]
+    texts = [_normalise(folded[a:b]) for a, b in chunks]
     return [t for t in texts if t] or [""]
 
 
@@ -77,8 +78,41 @@ def load_model(path: str | None = None) -> Any:
     return spacy.load(where)
 
 
+def _normalise(text: str) -> str:
+    return _STEM.sub(r"\1", _SPACE.sub(" ", _DIGIT.sub("0", text))).strip()
+
+
+def model_windows(folded: str) -> list[str]:
+    """Paragraph-sized windows: whole lines gathered up to about WINDOW characters, at most
+    MAX_WINDOWS spread over the document, normalised as :func:`model_texts` does. A document
+    that discloses in one paragraph (an accident beside a unit's strength) is diluted in the
+    average over chunks; the best window keeps it."""
+    windows: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in folded.split("\n"):
+        current.append(line)
+        size += len(line) + 1
+        if size >= WINDOW:
+            windows.append("\n".join(current))
+            current, size = [], 0
+    if current and (size >= WINDOW // 3 or not windows):
+        windows.append("\n".join(current))
+    if len(windows) > MAX_WINDOWS:
+        step = len(windows) / MAX_WINDOWS
+        windows = [windows[int(i * step)] for i in range(MAX_WINDOWS)]
+    return [t for t in (_normalise(w) for w in windows) if t]
+
+
 def predict(nlp: Any, folded: str) -> dict[str, float]:
-    """Each label's probability, averaged over the document's chunks."""
-    docs = list(nlp.pipe(model_texts(folded)))
-    return {label: sum(float(d.cats.get(label, 0.0)) for d in docs) / len(docs)
-            for label in LABELS}
+    """Each label's probability, averaged over the document's chunks; and, as
+    ``<label>_MAX``, its highest probability over paragraph windows (:func:`model_windows`)."""
+    chunks = model_texts(folded)
+    windows = model_windows(folded)
+    docs = list(nlp.pipe(chunks + windows))
+    out = {label: sum(float(d.cats.get(label, 0.0)) for d in docs[:len(chunks)]) / len(chunks)
+           for label in LABELS}
+    for label in LABELS:
+        out[f"{label}_MAX"] = max((float(d.cats.get(label, 0.0)) for d in docs[len(chunks):]),
+                                  default=out[label])
+    return out
