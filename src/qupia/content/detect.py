@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import gc
 import json
 import math
 import re
@@ -265,7 +266,17 @@ class Resources:
 
 
 def load_resources() -> Resources:
-    return Resources(load_packs(), load_signals(), load_model(), load_calibration())
+    """The packs, signals, model and calibration (each loaded once and cached). The first
+    time, they are moved out of the garbage collector's sight (``gc.freeze``): they live as
+    long as the process, and its full collections stop walking the model's objects."""
+    resources = Resources(load_packs(), load_signals(), load_model(), load_calibration())
+    if not _FROZEN:
+        gc.freeze()
+        _FROZEN.append(True)
+    return resources
+
+
+_FROZEN: list[bool] = []
 
 
 def _evidence(text: Text, span: tuple[int, int]) -> Evidence:
