@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test bench corpus model eval locale
+.PHONY: setup demo test bench corpus model eval eval-long locale
 
 $(BIN)/qupia: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ demo: setup
 	  echo "(exit status $$s: 0 clean, 1 findings at --fail-on or unreadable files)"; test $$s -le 1
 
 test: setup
-	$(BIN)/ruff check src tests bench corpus/build.py
+	$(BIN)/ruff check src tests bench corpus/build.py corpus/longdocs.py models
 	$(BIN)/pytest -q
 
 # Compile the message catalogues (src/qupia/locale/*/LC_MESSAGES/qupia.po → .mo). The .mo files
@@ -49,3 +49,9 @@ eval: corpus
 	$(BIN)/qupia eval corpus/hidden --split all --output corpus/eval-hidden.json
 	$(BIN)/python corpus/build.py corpus/public/src corpus/public/build
 	$(BIN)/qupia eval corpus/public --split all --output corpus/eval-public.json
+	$(BIN)/python corpus/build.py corpus/public-2/src corpus/public-2/build
+	$(BIN)/qupia eval corpus/public-2 --split all --output corpus/eval-public-2.json
+
+# Long documents made from dev documents: one disclosing section among ten others.
+eval-long: corpus
+	$(BIN)/python corpus/longdocs.py

@@ -32,7 +32,7 @@ def test_dev_figures_reach_their_floors(tmp_path: Path) -> None:
     assert report["unreadable"] == 0
 
 
-@pytest.mark.parametrize("name", ["hidden", "public"])
+@pytest.mark.parametrize("name", ["hidden", "public", "public-2"])
 def test_held_out_sets_reach_the_issue_targets(tmp_path: Path, name: str) -> None:
     """The hidden set, written without sight of the corpus, and real public texts: issue 4's
     targets hold on them (corpus/<name>/floors.json)."""
@@ -45,7 +45,7 @@ def test_held_out_sets_reach_the_issue_targets(tmp_path: Path, name: str) -> Non
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     report = json.loads(out.read_text(encoding="utf-8"))
-    assert report["documents"] >= 30 and report["unreadable"] == 0
+    assert report["documents"] >= 20 and report["unreadable"] == 0
 
 
 def test_floors_catch_a_figure_below_them(tmp_path: Path) -> None:

@@ -1,0 +1,66 @@
+"""Long documents made from the dev split: does one disclosing section still count?
+
+Each unmarked dev document whose gold answer is QP100 (it discloses Article 11–14 facts) is
+put in the middle of ten unmarked dev documents that bear no marking and need no finding; as
+many texts are made of eleven such documents alone. qupia (``qupia.engine.check_file``) then
+reads each as one TXT file, and the script counts the disclosures found (any Article 11–14
+category) and the texts without one that were flagged. Dev only: the test split is not read.
+
+Run: ``make eval-long`` (or ``python corpus/longdocs.py``). Seeded: the same texts each run.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    from qupia.engine import check_file
+    from qupia.extract import extract
+    from qupia.markings import detect, load
+    from qupia.settings import Settings
+
+    build = ROOT / "corpus" / "build"
+    rows = [json.loads(line) for line in
+            (build / "labels.jsonl").read_text(encoding="utf-8").splitlines()]
+    dev = [r for r in rows if r["split"] == "dev"]
+    marks = load()
+
+    def text(row: dict) -> str:
+        return "\n".join(b.text for b in extract(build / row["path"]).blocks)
+
+    disclosures = [r for r in dev if r["labels"]["rules"] == ["QP100"]]
+    fillers = [r for r in dev if not r["labels"]["families"] and r["labels"]["level"] is None
+               and not r["labels"]["limited"]
+               and not detect(extract(build / r["path"]), marks).markings]
+    rng = random.Random(7)
+    found = flagged = 0
+    settings = Settings()
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, row in enumerate(disclosures):
+            fill = [text(r) for r in rng.sample(fillers, 10)]
+            path = Path(tmp) / f"with-{k}.txt"
+            path.write_text("\n\n".join([*fill[:5], text(row), *fill[5:]]), encoding="utf-8")
+            result = check_file(path, settings)
+            found += any(c.article != "17" for c in result.categories)
+        for k in range(len(disclosures)):
+            path = Path(tmp) / f"without-{k}.txt"
+            path.write_text("\n\n".join(text(r) for r in rng.sample(fillers, 11)),
+                            encoding="utf-8")
+            result = check_file(path, settings)
+            flagged += any(c.article != "17" for c in result.categories)
+    n = len(disclosures)
+    print(f"long texts from dev ({n} with a disclosure, {n} without; {len(fillers)} filler "
+          f"documents): disclosures found {found} of {n}; texts without one flagged "
+          f"{flagged} of {n}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
