@@ -9,6 +9,9 @@ times, as the median of several runs:
 * qupia's extraction + marking detection on the PDF and on the DOCX, in one process;
 * the full lint of the PDF in one process: extraction, markings, content detection with the
   model, all rules (qupia.engine.check_file);
+* the full lint of a second 100-page PDF whose running text is the corpus's documents
+  (orders, reports, letters, news: not a legal act, so qupia also reads it in segments,
+  ``qupia.content.detect.analyse``), beside pdftotext on that PDF;
 * the whole ``qupia check`` command on the PDF (start-up, worker, rules, report).
 
 Run: ``make bench`` (or ``python bench/bench.py [--pages N] [--runs N]``). The ratio to
@@ -45,7 +48,21 @@ def words() -> list[str]:
     return out
 
 
-def make_pdf(path: Path, pages: int) -> None:
+def document_words() -> list[str]:
+    """Running text that is not a legal act: the paragraphs of the corpus's documents (orders,
+    reports, letters, news) in id order. A legal act is not read in segments; this is."""
+    import yaml
+
+    out: list[str] = []
+    for path in sorted((LAW.parent / "src").rglob("*.yaml")):
+        for page in yaml.safe_load(path.read_text(encoding="utf-8")).get("pages", []):
+            for block in page.get("blocks", []):
+                text = block if isinstance(block, str) else block.get("text", "")
+                out += str(text).split()
+    return out
+
+
+def make_pdf(path: Path, pages: int, source=words) -> None:  # type: ignore[no-untyped-def]
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -54,7 +71,7 @@ def make_pdf(path: Path, pages: int) -> None:
     pdfmetrics.registerFont(TTFont("DejaVu", FONT))
     c = canvas.Canvas(str(path), pagesize=A4)
     width, height = A4
-    text = words()
+    text = source()
     for page in range(pages):
         c.setFont("DejaVu", 10)
         c.drawString(60, height - 45, "ҚАЗАҚСТАН РЕСПУБЛИКАСЫ ҚОРҒАНЫС МИНИСТРЛІГІ")
@@ -144,7 +161,9 @@ def main() -> int:
     settings = Settings()
     with tempfile.TemporaryDirectory() as tmp:
         pdf, docx_path = Path(tmp) / "bench.pdf", Path(tmp) / "bench.docx"
+        prose = Path(tmp) / "prose.pdf"
         make_pdf(pdf, args.pages)
+        make_pdf(prose, args.pages, document_words)
         make_docx(docx_path, args.pages)
         n = args.pages
 
@@ -163,6 +182,13 @@ def main() -> int:
             result = check_file(pdf, settings)
             assert result.status == "ok"
 
+        def poppler_prose() -> None:
+            subprocess.run(["pdftotext", str(prose), os.devnull], check=True)
+
+        def full_prose() -> None:
+            result = check_file(prose, settings)
+            assert result.status == "ok"
+
         qupia_bin = str(Path(sys.executable).with_name("qupia"))
 
         def cli_pdf() -> None:
@@ -171,6 +197,8 @@ def main() -> int:
         t_pop, times, ratio = interleaved(poppler, {"pdf": qupia_pdf, "full": full_pdf},
                                           args.runs)
         t_pdf, t_full = times["pdf"], times["full"]
+        t_pop_prose, times_prose, ratio_prose = interleaved(
+            poppler_prose, {"full": full_prose}, args.runs)
         t_docx = median_time(qupia_docx, args.runs)
         t_cli = median_time(cli_pdf, max(3, args.runs // 2))
     results = {
@@ -183,6 +211,9 @@ def main() -> int:
         "qupia_docx_extract_marks_pages_per_s": round(n / t_docx, 1),
         "qupia_pdf_full_lint_pages_per_s": round(n / t_full, 1),
         "qupia_pdf_full_lint_ratio_to_pdftotext": round(ratio["full"], 2),
+        "prose_pdftotext_pages_per_s": round(n / t_pop_prose, 1),
+        "prose_qupia_full_lint_pages_per_s": round(n / times_prose["full"], 1),
+        "prose_qupia_full_lint_ratio_to_pdftotext": round(ratio_prose["full"], 2),
         "qupia_check_cli_pdf_seconds": round(t_cli, 3),
         "qupia_check_cli_ratio_to_pdftotext": round(t_cli / t_pop, 2),
     }

@@ -326,10 +326,7 @@ def _best_segments(text: Text, packs: Packs) -> list[tuple[int, int]]:
     parts = segments(text.folded)
     if len(parts) <= MAX_SEGMENTS:
         return parts
-    weight = []
-    for start, end in parts:
-        hits = packs.hits(text.for_model[start:end])
-        weight.append(sum(packs.cues[i].weight for i in hits if not packs.cues[i].exception))
+    weight = packs.spread(text.folded, parts)  # features() has just matched it: reused
     ranked = sorted(range(len(parts)), key=lambda k: -weight[k])[:MAX_SEGMENTS]
     return [parts[k] for k in sorted(ranked) if weight[k] > 0]
 

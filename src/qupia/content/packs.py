@@ -13,7 +13,7 @@ import bisect
 import functools
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -114,9 +114,47 @@ class Packs:
     # cue index → every cue with the same pattern (items share cues): matched once for all
     same: dict[int, tuple[int, ...]]
     digit_first: frozenset[int] = frozenset()  # cues of `anywhere` whose match starts with \d
+    # the last text hits() read, its tokens and anchor places: spread() on it reuses them
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def article(self, item: str) -> str:
         return item.split(".", 1)[0]
+
+    @functools.cached_property
+    def anchor_weight(self) -> dict[str, float]:
+        """Each literal anchor's weight: the heaviest cue (not an exception) it starts."""
+        return {a: max((self.cues[i].weight for i in cues if not self.cues[i].exception),
+                       default=0.0) for a, cues in self.anchored.items()}
+
+    def spread(self, folded: str, parts: list[tuple[int, int]]) -> list[float]:
+        """How much cue weight each of *parts* (start, end) of *folded* holds, roughly: the
+        weights of the distinct anchors at word starts in it. One pass of the automaton for
+        the whole text, to choose which parts of a long document to read on their own."""
+        found: dict[str, list[str]] = {}
+        last = self.memo.get("hits")
+        if last is not None and last[0] is folded:  # hits() has just read this text
+            text = last[1]
+            for literal, where in last[2].items():
+                if self.anchor_weight.get(literal):
+                    for token, _ in where:
+                        found.setdefault(token, []).append(literal)
+        else:
+            text = _Tokens(folded)
+            for end, (literal, anchor, _) in self.automaton.iter(text.joined):
+                token, offset = text.at(end - len(literal) + 1)
+                if anchor and _word_start(token, offset) and self.anchor_weight.get(literal):
+                    found.setdefault(token, []).append(literal)
+            text.index(list(found))
+        starts = [a for a, _ in parts]
+        present: list[set[str]] = [set() for _ in parts]
+        for token, literals in found.items():
+            for j in text.occurs[token]:
+                at = text.pos[j]
+                k = bisect.bisect_right(starts, at) - 1
+                while k >= 0 and at < parts[k][1]:  # parts start and end in order
+                    present[k].update(literals)
+                    k -= 1
+        return [sum(self.anchor_weight[a] for a in anchors) for anchors in present]
 
     def hits(self, folded: str) -> dict[int, tuple[int, int]]:
         """The first match (start, end) of every cue found in *folded* text, by cue index.
@@ -143,6 +181,7 @@ class Packs:
                   if self.digit_first else [])
         text.index([t for where in places.values() for t, _ in where]
                    + [t for tokens in holders.values() for t in tokens] + [t for t, _ in digits])
+        self.memo["hits"] = (folded, text, places)  # for spread() on the same text
         found: dict[int, tuple[int, int]] = {}
         for anchor, where in places.items():
             ordered: list[int] | None = None  # the anchor's positions in text order
