@@ -292,6 +292,9 @@ def _evidence(text: Text, span: tuple[int, int]) -> Evidence:
     block = text.doc.blocks[index]
     offset = span[0] - text.starts[index]
     lo = max(0, offset - EVIDENCE_CHARS // 3)
+    if lo:  # start at a word: after the last space before the cut, if it is near
+        space = block.text.rfind(" ", max(0, lo - 20), lo + 1)
+        lo = space + 1 if space >= 0 else lo
     snippet = " ".join(block.text[lo : lo + EVIDENCE_CHARS].split())
     return Evidence(page=block.page, text=snippet, region=block.region.value)
 
