@@ -207,11 +207,14 @@ class Packs:
                     if _word_start(folded, hit.start()):
                         found[i] = (hit.start(), hit.end())
                         break
+        digit_starts: list[int] | None = None  # word starts with a digit, in text order
         for i, needles in self.anywhere:
             pattern = self.cues[i].pattern
             if needles is None:
                 if i in self.digit_first:
-                    span = _first_match(pattern, folded, text.positions(digits))
+                    if digit_starts is None:
+                        digit_starts = text.positions(digits)
+                    span = _first_match(pattern, folded, digit_starts)
                 else:
                     hit = pattern.search(folded)
                     span = hit.span() if hit else None

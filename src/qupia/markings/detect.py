@@ -320,10 +320,11 @@ def detect(doc: Document, pack: Pack, folded: list[str] | None = None) -> Markin
             continue
         for m in matches:
             spans.extend(_global_spans(stream, m.start(), m.end(), offsets))
-        masked = list(stream.folded)
-        for m in matches:
-            masked[m.start() : m.end()] = " " * (m.end() - m.start())
-        masked_text = "".join(masked)
+        pieces, last = [], 0
+        for m in matches:  # the stream with every match blanked (matches do not overlap)
+            pieces += [stream.folded[last : m.start()], " " * (m.end() - m.start())]
+            last = m.end()
+        masked_text = "".join([*pieces, stream.folded[last:]])
         scanned.append((stream, masked_text, matches))
         for m in matches:
             form = pack.forms[form_index(m)]
