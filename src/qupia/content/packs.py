@@ -145,16 +145,26 @@ class Packs:
                 if anchor and _word_start(token, offset) and self.anchor_weight.get(literal):
                     found.setdefault(token, []).append(literal)
             text.index(list(found))
-        starts = [a for a, _ in parts]
-        present: list[set[str]] = [set() for _ in parts]
-        for token, literals in found.items():
-            for j in text.occurs[token]:
-                at = text.pos[j]
-                k = bisect.bisect_right(starts, at) - 1
-                while k >= 0 and at < parts[k][1]:  # parts start and end in order
-                    present[k].update(literals)
-                    k -= 1
-        return [sum(self.anchor_weight[a] for a in anchors) for anchors in present]
+        # Each part's weight: the summed anchor weights of the distinct anchor-bearing tokens
+        # in it, counted in numpy (a long text has tens of thousands of such occurrences).
+        tokens = list(found)
+        if not tokens or not parts:
+            return [0.0] * len(parts)
+        weight = numpy.array([sum(self.anchor_weight[a] for a in set(found[t])) for t in tokens])
+        where = [numpy.asarray(text.occurs[t], dtype=numpy.int64) for t in tokens]
+        token = numpy.repeat(numpy.arange(len(tokens)), [len(w) for w in where])
+        at = numpy.asarray(text.pos, dtype=numpy.int64)[numpy.concatenate(where)]
+        starts = numpy.array([a for a, _ in parts])
+        ends = numpy.array([b for _, b in parts])
+        part = numpy.searchsorted(starts, at, side="right") - 1
+        inside = (part >= 0) & (at < ends[numpy.maximum(part, 0)])
+        before = part - 1  # parts overlap: the one before may hold the position too
+        also = (before >= 0) & (at < ends[numpy.maximum(before, 0)])
+        pairs = numpy.unique(numpy.concatenate([part[inside] * len(tokens) + token[inside],
+                                                before[also] * len(tokens) + token[also]]))
+        totals = numpy.bincount(pairs // len(tokens), weights=weight[pairs % len(tokens)],
+                                minlength=len(parts))
+        return [float(v) for v in totals]
 
     def hits(self, folded: str) -> dict[int, tuple[int, int]]:
         """The first match (start, end) of every cue found in *folded* text, by cue index.
