@@ -3,6 +3,8 @@ document words in the baseline file."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
 import subprocess
@@ -12,6 +14,7 @@ import pytest
 
 from qupia import baseline
 from qupia.config import ConfigError
+from qupia.engine import digests
 from tests.test_cli import QUPIA, write
 
 MEMO = "СТРОГО СЕКРЕТНО\n\nСлужебная записка от 12.03.2024 о ремонте котельной"
@@ -110,3 +113,23 @@ def test_a_bad_baseline_exits_2_naming_it(docs: Path, content: str) -> None:
     assert "Traceback" not in proc.stderr
     with pytest.raises(ConfigError):
         baseline.read(bad)
+
+
+def test_evidence_hashes_cannot_be_checked_without_the_document(docs: Path) -> None:
+    """A plain sha256 of a short evidence ("СТРОГО СЕКРЕТНО") could be confirmed by anyone who
+    guesses it; the baseline's evidence hash is keyed by the document's content."""
+    assert qupia("baseline", "docs", "--output", "known.json", cwd=docs).returncode == 0
+    entry = json.loads((docs / "known.json").read_text(encoding="utf-8"))["findings"][0]
+    guess = hashlib.sha256("СТРОГО СЕКРЕТНО".encode()).hexdigest()
+    assert entry["evidence_sha256"] != guess
+    sha, key = digests(docs / "docs" / "memo.txt")
+    assert key not in (docs / "known.json").read_text(encoding="utf-8")
+    keyed = hmac.new(bytes.fromhex(key), "СТРОГО СЕКРЕТНО".encode(), hashlib.sha256).hexdigest()
+    assert entry["file_sha256"] == sha and entry["evidence_sha256"] == keyed
+
+
+def test_an_old_unkeyed_baseline_asks_to_be_written_again(docs: Path) -> None:
+    (docs / "old.json").write_text('{"schema": "qupia-baseline/1", "findings": []}',
+                                   encoding="utf-8")
+    proc = qupia("check", "docs", "--baseline", "old.json", cwd=docs)
+    assert proc.returncode == 2 and "write it again" in proc.stderr

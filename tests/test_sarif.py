@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 from qupia import baseline
-from qupia.engine import sha256
+from qupia.engine import digests
 from qupia.rules import RULES
 from tests.test_cli import QUPIA, write
 
@@ -80,8 +80,8 @@ def test_results_point_at_page_and_region(folder: Path) -> None:
     assert location["region"]["startLine"] == 1
     assert location["region"]["properties"] == {"page": 1, "region": "body"}
     assert location["region"]["snippet"]["text"] == "СТРОГО СЕКРЕТНО"
-    file_sha = sha256(folder / "docs" / "записка.txt")
-    expected = baseline.identity(file_sha, _finding("СТРОГО СЕКРЕТНО")).fingerprint()
+    file_sha, key = digests(folder / "docs" / "записка.txt")
+    expected = baseline.identity(file_sha, _finding("СТРОГО СЕКРЕТНО"), key).fingerprint()
     assert memo["partialFingerprints"] == {"qupiaIdentity/v1": expected}
     assert "suppressions" not in memo
     plan = results[("QP400", "docs/plan.txt")]

@@ -1,21 +1,25 @@
 """Baselines: the findings a team has already seen, so that a check reports only new ones.
 
-A finding's identity is the sha256 of the file's content, the rule code, and the sha256 of the
-evidence text — never its page or region (a finding does not become new because a page break
-moved) and never the evidence itself: a baseline sits in a repository beside the documents and
-must not carry their words (detect-secrets keeps only a hash of each secret, for the same
-reason). Any change to a document changes its sha256, so an edited document shows its findings
-again and is reviewed again.
+A finding's identity is the sha256 of the file's content, the rule code, and a keyed hash of
+the evidence text — never its page or region (a finding does not become new because a page
+break moved) and never the evidence itself: a baseline sits in a repository beside the
+documents and must not carry their words (detect-secrets keeps only a hash of each secret, for
+the same reason). The evidence is hashed with HMAC-SHA256 under a key made from the file's
+content (:func:`qupia.engine.digests`), which the baseline does not hold: a plain hash of a
+short evidence ("СЕКРЕТНО", a unit number) could be found by trying guesses, this one only by
+someone who has the document. Any change to a document changes its sha256, so an edited
+document shows its findings again and is reviewed again.
 
-The file, ``qupia-baseline/1``::
+The file, ``qupia-baseline/2`` (``/1`` hashed the evidence without a key: re-create it)::
 
-    {"schema": "qupia-baseline/1", "tool": {"name": "qupia", "version": "0.1.0"},
+    {"schema": "qupia-baseline/2", "tool": {"name": "qupia", "version": "0.1.0"},
      "findings": [{"file_sha256": "…", "code": "QP303", "evidence_sha256": "…"}, …]}
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -27,7 +31,7 @@ from qupia import __version__
 from qupia.config import ConfigError
 from qupia.model import Finding
 
-SCHEMA = "qupia-baseline/1"
+SCHEMA = "qupia-baseline/2"
 
 #: The default file name, in the folder qupia is run from.
 DEFAULT = ".qupia-baseline.json"
@@ -49,9 +53,11 @@ class Identity:
         return hashlib.sha256(joined.encode("ascii")).hexdigest()
 
 
-def identity(file_sha256: str | None, finding: Finding) -> Identity:
-    """The identity of *finding* in a file whose content hashes to *file_sha256*."""
-    evidence = hashlib.sha256(finding.evidence.encode("utf-8")).hexdigest()
+def identity(file_sha256: str | None, finding: Finding, key: str | None) -> Identity:
+    """The identity of *finding* in a file whose content hashes to *file_sha256*; *key* is the
+    file's evidence key (hex, :func:`qupia.engine.digests`)."""
+    secret = bytes.fromhex(key) if key else b""
+    evidence = hmac.new(secret, finding.evidence.encode("utf-8"), hashlib.sha256).hexdigest()
     return Identity(file_sha256 or "", finding.code, evidence)
 
 
@@ -83,6 +89,9 @@ def read(path: Path) -> Counter[Identity]:
         raise ConfigError(f"{path}: cannot read baseline: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"{path}: not a JSON baseline: {exc}") from None
+    if isinstance(data, dict) and data.get("schema") == "qupia-baseline/1":
+        raise ConfigError(f"{path}: a qupia-baseline/1 file, whose evidence hashes had no key: "
+                          "write it again with `qupia baseline`")
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise ConfigError(f"{path}: not a {SCHEMA} baseline (write one with `qupia baseline`)")
     entries = data.get("findings")
@@ -107,7 +116,7 @@ def _is_hash(value: object) -> bool:
 
 
 def new_findings(file_sha256: str | None, findings: Iterable[Finding],
-                 known: Counter[Identity]) -> tuple[list[Finding], int]:
+                 known: Counter[Identity], key: str | None) -> tuple[list[Finding], int]:
     """The findings not in *known*, and how many were; *known* is consumed as it matches.
 
     Counting matters: a document that held one known finding and now holds two identical ones
@@ -116,7 +125,7 @@ def new_findings(file_sha256: str | None, findings: Iterable[Finding],
     fresh: list[Finding] = []
     hidden = 0
     for f in findings:
-        ident = identity(file_sha256, f)
+        ident = identity(file_sha256, f, key)
         if known[ident] > 0:
             known[ident] -= 1
             hidden += 1

@@ -246,7 +246,8 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, reference_date: 
         # each emitter leaves it out of the report when settings.evidence is off.
         for result in run_files(files, replace(settings, evidence=True)):
             if known is not None and result.findings:
-                fresh, hidden = baseline.new_findings(result.sha256, result.findings, known)
+                fresh, hidden = baseline.new_findings(result.sha256, result.findings, known,
+                                                      result.evidence_key)
                 if hidden:
                     result = reviewed(result, findings=tuple(fresh), baselined=hidden)
             if result.status == "error" or any(
@@ -283,7 +284,8 @@ def baseline_command(paths: tuple[str, ...], output: str | None, reference_date:
         if result.status == "error":
             unreadable += 1
             click.echo(f"{result.path}: error: {result.error}", err=True)
-        identities.extend(baseline.identity(result.sha256, f) for f in result.findings)
+        identities.extend(baseline.identity(result.sha256, f, result.evidence_key)
+                          for f in result.findings)
     target = Path(output) if output else conf.get("baseline") or Path(baseline.DEFAULT)
     baseline.write(target, identities)
     click.echo(_("{path}: {findings} findings of {files} files recorded").format(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qupia.content import analyse, load_list, load_resources, match_list, prepare
@@ -30,17 +30,27 @@ class FileResult:
     facts: MarkingFacts | None = None
     categories: tuple[CategoryMatch, ...] = ()
     findings: tuple[Finding, ...] = ()
+    evidence_key: str | None = field(default=None, repr=False)  # never reported
 
 
 def sha256(path: Path) -> str | None:
+    return digests(path)[0]
+
+
+def digests(path: Path) -> tuple[str | None, str | None]:
+    """The file's sha256, and its evidence key: the sha256 of a fixed prefix and the content,
+    which keys the evidence hashes of a baseline (:mod:`qupia.baseline`) and is written nowhere.
+    (None, None) when the file cannot be read."""
     digest = hashlib.sha256()
+    key = hashlib.sha256(b"qupia evidence key\0")
     try:
         with path.open("rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
+                key.update(chunk)
     except OSError:
-        return None
-    return digest.hexdigest()
+        return None, None
+    return digest.hexdigest(), key.hexdigest()
 
 
 _KK_WORD = re.compile(r"\w*[әғқңөұүһіӘҒҚҢӨҰҮҺІ]\w*")
@@ -67,7 +77,7 @@ def language(doc: Document) -> str | None:
 
 
 def check_file(path: Path, settings: Settings) -> FileResult:
-    digest = sha256(path)
+    digest, key = digests(path)
     try:
         doc = extract(path, settings.limits)
     except ExtractError as exc:
@@ -94,4 +104,5 @@ def check_file(path: Path, settings: Settings) -> FileResult:
     return FileResult(
         path=str(path), sha256=digest, status="ok", error=None, pages=doc.pages,
         language=language(doc), facts=facts, categories=categories, findings=tuple(findings),
+        evidence_key=key,
     )

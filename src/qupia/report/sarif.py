@@ -85,7 +85,7 @@ def _result(f: Finding, file: FileResult, index: dict[str, int], settings: Setti
         "locations": [{"physicalLocation": {"artifactLocation": artifact(file.path),
                                             "region": region}}],
         "partialFingerprints": {
-            FINGERPRINT: baseline.identity(file.sha256, f).fingerprint(),
+            FINGERPRINT: baseline.identity(file.sha256, f, file.evidence_key).fingerprint(),
         },
         "properties": {"family": f.family, "article": f.article, "severity": f.severity},
     }
