@@ -82,7 +82,7 @@ def test_results_point_at_page_and_region(folder: Path) -> None:
     assert location["region"]["snippet"]["text"] == "СТРОГО СЕКРЕТНО"
     file_sha, key = digests(folder / "docs" / "записка.txt")
     expected = baseline.identity(file_sha, _finding("СТРОГО СЕКРЕТНО"), key).fingerprint()
-    assert memo["partialFingerprints"] == {"qupiaIdentity/v1": expected}
+    assert memo["partialFingerprints"] == {"qupiaIdentity/v2": expected}
     assert "suppressions" not in memo
     plan = results[("QP400", "docs/plan.txt")]
     assert plan["level"] == "warning"

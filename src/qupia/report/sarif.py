@@ -29,8 +29,9 @@ SCHEMA_URI = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schema
               "sarif-schema-2.1.0.json")
 #: qupia severity → SARIF level (SARIF has no "info"; "note" is its lowest level that counts).
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-#: The partialFingerprints key: the baseline identity (file sha256, rule, evidence sha256).
-FINGERPRINT = "qupiaIdentity/v1"
+#: The partialFingerprints key: the baseline identity (file sha256, rule, keyed evidence hash);
+#: v2 since the evidence hash is keyed (qupia-baseline/2).
+FINGERPRINT = "qupiaIdentity/v2"
 SRCROOT = "%SRCROOT%"
 
 
