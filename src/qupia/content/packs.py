@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from qupia.markings.fold import fold, fold_regex
-from qupia.markings.patterns import PatternError, load_yaml, patterns_dir
+from qupia.markings.patterns import PatternError, load_yaml, patterns_dir, split_branches
 
 _WORDISH = re.compile(r"[\w-]*")  # what a stem may be followed by inside its word
 _WORD_DIGIT = re.compile(r"(?<!\w)\d")
@@ -404,30 +404,6 @@ def stem_regex(stems: str) -> str:
 def _line(text: str, needle: str) -> int:
     pos = text.find(needle)
     return text.count("\n", 0, pos) + 1 if pos >= 0 else 0
-
-
-def split_branches(source: str) -> list[str]:
-    """The top-level alternatives of a regex (``a|b(c|d)`` → ``a``, ``b(c|d)``), so that each
-    gets its own literal anchor."""
-    parts, depth, in_class, escaped, start = [], 0, False, False, 0
-    for i, ch in enumerate(source):
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(source[start:i])
-            start = i + 1
-    parts.append(source[start:])
-    return parts
 
 
 def _compile(cue: CueSpec, item: str, exception: bool, where: str, group: str = ""

@@ -138,8 +138,19 @@ def _phrase_parts(phrase: str) -> tuple[str, str]:
 def _literal_first(source: str) -> tuple[str, str] | None:
     """A form's own regex cut after its first character when that is a plain literal
     ("гриф\\s*…", "№\\s*\\d…") and the regex has no top-level alternative; else None."""
-    depth, escaped, in_class = 0, False, False
-    for ch in source:
+    if len(split_branches(source)) != 1:
+        return None
+    if not source or not (source[0].isalpha() or source[0] == "№") or source[1:2] in (
+            "*", "+", "?", "{"):
+        return None
+    return re.escape(source[0]), source[1:]
+
+
+def split_branches(source: str) -> list[str]:
+    """The top-level alternatives of a regex (``a|b(c|d)`` → ``a``, ``b(c|d)``), so that each
+    gets its own literal anchor."""
+    parts, depth, in_class, escaped, start = [], 0, False, False, 0
+    for i, ch in enumerate(source):
         if escaped:
             escaped = False
         elif ch == "\\":
@@ -153,11 +164,10 @@ def _literal_first(source: str) -> tuple[str, str] | None:
         elif ch == ")":
             depth -= 1
         elif ch == "|" and depth == 0:
-            return None
-    if not source or not (source[0].isalpha() or source[0] == "№") or source[1:2] in (
-            "*", "+", "?", "{"):
-        return None
-    return re.escape(source[0]), source[1:]
+            parts.append(source[start:i])
+            start = i + 1
+    parts.append(source[start:])
+    return parts
 
 
 def _matcher(alternatives: list[tuple[int, str, tuple[str, str] | None]]) -> re.Pattern[str]:
