@@ -158,3 +158,52 @@ def test_level_rule_says_why_in_the_users_language(tmp_path: Path) -> None:
         i18n.set_language("en")
     message = next(f.message for f in result.findings if f.code == "QP102")
     assert "указан в штампе" in message and "named by the stamp" not in message
+
+
+LONG_SECTION = (
+    "Служебная записка от 14.03.2025 № 112 о дислокации и боевом составе\n"
+    "Войсковая часть 12345 дислоцируется в г. Сарыозек, штатная численность 1 240 человек, "
+    "на вооружении 36 танков Т-72Б3 и 18 гаубиц Д-30. Позывной штаба «Беркут-3». "
+    "Командир части полковник А. Ибраев.\n"
+    "Второй мотострелковый батальон (в/ч 12345-2, 410 человек, 31 БМП-2) размещён на "
+    "полигоне «Жаркум», координаты 44°05' с.ш. 77°12' в.д.; резервный командный пункт — "
+    "в 12 км северо-восточнее станции Отар, позывной «Сокол-7». Зенитный дивизион "
+    "(6 установок ЗРК «Оса») прикрывает аэродром Талдыкорган, дежурство круглосуточное, "
+    "рабочая частота радиосети 142,350 МГц.\n"
+    "Запасы ГСМ на складе части: 820 т дизельного топлива, боеприпасы — 2,3 боекомплекта.\n"
+)
+CANTEEN = ("В столовой административного здания с понедельника меняется меню: на обед будут "
+           "подаваться супы, вторые блюда и салаты, а по пятницам — выпечка. Просим сотрудников "
+           "сдавать посуду на мойку и соблюдать чистоту в зале. Время работы столовой — с 12:00 "
+           "до 15:00, в субботу столовая закрыта.\n")
+
+
+def test_a_disclosing_section_of_a_long_document_is_found_in_its_segment(tmp_path: Path) -> None:
+    """Read as a whole, the canteen notices drown the section; read in segments, one of them
+    is the section, and it is judged like a document of its own."""
+    from qupia.content import load_resources
+    from qupia.content.detect import decide, features, prepare, segments
+    from qupia.content.model import predict
+    from qupia.extract import extract
+    from qupia.markings import load
+
+    path = tmp_path / "long.txt"
+    path.write_text(CANTEEN * 20 + "\n" + LONG_SECTION + "\n" + CANTEEN * 20, encoding="utf-8")
+    resources = load_resources()
+    text = prepare(extract(path), load())
+    whole = decide(resources.calibration,
+                   features(resources.packs, resources.signals, text,
+                            predict(resources.nlp, text.for_model)))[0]["1114"]
+    assert segments(text.folded) and whole < resources.calibration.doc_threshold["1114"]
+    result = check_file(path, Settings())
+    found = [c for c in result.categories if c.article == "11"]
+    assert found and "read in the segment" in found[0].explanation
+    assert "QP100" in {f.code for f in result.findings}
+    assert "дислоцируется" in found[0].evidence[0].text or found[0].cues
+
+
+def test_a_long_document_without_a_disclosure_stays_clean(tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text(CANTEEN * 50, encoding="utf-8")
+    result = check_file(path, Settings())
+    assert not result.categories and not result.findings
