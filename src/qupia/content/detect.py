@@ -7,15 +7,17 @@ Three kinds of evidence, combined by logistic functions whose weights are fitted
   weights of its exceptions found (12.12's aggregate indicators, …), and its share of the best
   cue score in its article;
 * the classifier's probabilities (:mod:`qupia.content.model`) that the text discloses Article
-  11–14 facts (or holds Article 17 facts) and to which article they belong;
+  11–14 facts (or holds Article 17 facts) and to which article they belong, averaged over the
+  text and at their best in one paragraph window;
 * disclosure signals (unit numbers, counts with units, frequencies, call signs, exact dates…)
   per 100 words, and discussion signals (the language of laws, news, job postings, research).
 
 A document score per group (Article 11–14; Article 17) decides whether the document holds such
 content (:func:`decide`); item scores then choose which items to report. So a law or a news
 story that names every topic scores low, and a report that gives a brigade's garrison and
-strength scores high. Secrecy marks are blanked before anything is read: the content is
-judged, not the stamp.
+strength scores high. A long document that a group's score does not reach as a whole is
+also read in segments (:func:`analyse`). Secrecy marks are blanked before anything is read:
+the content is judged, not the stamp.
 """
 
 from __future__ import annotations
