@@ -181,9 +181,15 @@ class Packs:
         text = _Tokens(folded)
         places: dict[str, list[tuple[str, int]]] = {}  # anchor → (token, offset) at a word start
         holders: dict[str, list[str]] = {}  # needle → the tokens that contain it
-        for end, (literal, anchor, needle) in self.automaton.iter(text.joined):
-            token, offset = text.at(end - len(literal) + 1)
-            if anchor and _word_start(token, offset):
+        joined = text.joined
+        for end, (literal, anchor, needle) in self.automaton.iter(joined):
+            start = end - len(literal) + 1
+            # at a word start in the joined tokens is at a word start in the token ("\n" between)
+            starts_word = anchor and _word_start(joined, start)
+            if not (starts_word or needle):
+                continue  # most hits: an anchor inside a word
+            token, offset = text.at(start)
+            if starts_word:
                 places.setdefault(literal, []).append((token, offset))
             if needle:
                 holders.setdefault(literal, []).append(token)
