@@ -127,9 +127,11 @@ class Packs:
                        default=0.0) for a, cues in self.anchored.items()}
 
     def spread(self, folded: str, parts: list[tuple[int, int]]) -> list[float]:
-        """How much cue weight each of *parts* (start, end) of *folded* holds, roughly: the
-        weights of the distinct anchors at word starts in it. One pass of the automaton for
-        the whole text, to choose which parts of a long document to read on their own."""
+        """How much cue weight each of *parts* (start, end) of *folded* holds, roughly: for each
+        distinct word in it that bears cue anchors at a word start, the heaviest cue weight of
+        each anchor, summed. It reuses the tokens and anchors of the last :meth:`hits` on the
+        same text (else one automaton pass), to choose which parts of a long document to read
+        on their own."""
         found: dict[str, list[str]] = {}
         last = self.memo.get("hits")
         if last is not None and last[0] is folded:  # hits() has just read this text
