@@ -345,12 +345,11 @@ def analyse(
     A long document that does not reach a group's threshold as a whole is also read in
     segments of about SEGMENT characters, each judged like a document of its own: the group's
     score is the best of the whole and of its segments, and its items come from the reading
-    that gave that score. Averaged over a long text, one
-    disclosing section drowns: of 46 dev disclosures each buried among ten unmarked dev
-    documents (``corpus/longdocs.py``), 23 were found read as a whole, 39 with segments of
-    2,000 characters (34 with 4,000), while 2 of 46 such texts without a disclosure were
-    flagged (0 as a whole). A text laid out as a legal act is not segmented: it discloses
-    nothing anywhere.
+    that gave that score. Averaged over a long text, one disclosing section drowns:
+    ``make eval-long`` (``corpus/longdocs.py``) buries dev disclosures among other dev
+    documents; read as a whole, half of them were missed (README, *Quality*, has the figures
+    with segments). 2,000 characters found more there than 3,000 or 4,000. A text laid out
+    as a legal act is not segmented: it discloses nothing anywhere.
     """
     cal = resources.calibration
     probs = predict(resources.nlp, text.for_model)
