@@ -31,8 +31,8 @@ from __future__ import annotations
 
 from qupia.i18n import _, place
 from qupia.model import Finding
-from qupia.rules.base import Facts, finding, level_mark
-from qupia.rules.content_facts import article17, classifiable, quote
+from qupia.rules.base import Facts, finding
+from qupia.rules.content_facts import classifiable, marked_article17, quote
 
 CODE = "QP300"
 NAME = "forbidden-content-marked"
@@ -42,13 +42,10 @@ ARTICLE = "17"
 
 
 def check(facts: Facts) -> list[Finding]:
-    if facts.markings.document_level is None or classifiable(facts.categories):
+    hit = None if classifiable(facts.categories) else marked_article17(facts)
+    if hit is None:
         return []
-    found = article17(facts.categories)
-    if not found:
-        return []
-    top = found[0]
-    mark = level_mark(facts)
+    top, mark = hit
     return [finding(
         __name__,
         _('Mark "{mark}" {place} classifies Article 17 matter (item {item}), which the law '

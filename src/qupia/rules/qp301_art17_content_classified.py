@@ -28,8 +28,8 @@ from __future__ import annotations
 
 from qupia.i18n import _
 from qupia.model import Finding
-from qupia.rules.base import Facts, finding, level_mark
-from qupia.rules.content_facts import article17, classifiable, quote
+from qupia.rules.base import Facts, finding
+from qupia.rules.content_facts import classifiable, marked_article17, quote
 
 CODE = "QP301"
 NAME = "art17-content-classified"
@@ -39,13 +39,10 @@ ARTICLE = "17"
 
 
 def check(facts: Facts) -> list[Finding]:
-    if facts.markings.document_level is None or not classifiable(facts.categories):
+    hit = marked_article17(facts) if classifiable(facts.categories) else None
+    if hit is None:
         return []
-    found = article17(facts.categories)
-    if not found:
-        return []
-    top = found[0]
-    mark = level_mark(facts)
+    top, mark = hit
     page = top.evidence[0].page if top.evidence else mark.page
     return [finding(
         __name__,
