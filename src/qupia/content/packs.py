@@ -132,21 +132,18 @@ class Packs:
         each anchor, summed. It reuses the tokens and anchors of the last :meth:`hits` on the
         same text (else one automaton pass), to choose which parts of a long document to read
         on their own."""
-        found: dict[str, list[str]] = {}
         last = self.memo.get("hits")
         if last is not None and last[0] is folded:  # hits() has just read this text
-            text = last[1]
-            for literal, where in last[2].items():
-                if self.anchor_weight.get(literal):
-                    for token, _ in where:
-                        found.setdefault(token, []).append(literal)
+            text, places = last[1], last[2]
         else:
             text = _Tokens(folded)
-            for end, (literal, anchor, _) in self.automaton.iter(text.joined):
-                token, offset = text.at(end - len(literal) + 1)
-                if anchor and _word_start(token, offset) and self.anchor_weight.get(literal):
+            places, _ = self._places(text)
+            text.index([t for where in places.values() for t, _ in where])
+        found: dict[str, list[str]] = {}
+        for literal, where in places.items():
+            if self.anchor_weight.get(literal):
+                for token, _ in where:
                     found.setdefault(token, []).append(literal)
-            text.index(list(found))
         # Each part's weight: the summed anchor weights of the distinct anchor-bearing tokens
         # in it, counted in numpy (a long text has tens of thousands of such occurrences).
         tokens = list(found)
@@ -168,6 +165,26 @@ class Packs:
                                 minlength=len(parts))
         return [float(v) for v in totals]
 
+    def _places(self, text: _Tokens) -> tuple[dict[str, list[tuple[str, int]]],
+                                              dict[str, list[str]]]:
+        """One automaton pass over *text*'s distinct tokens: each anchor's places (token,
+        offset) at a word start, and the tokens that hold each needle."""
+        places: dict[str, list[tuple[str, int]]] = {}
+        holders: dict[str, list[str]] = {}
+        joined = text.joined
+        for end, (literal, anchor, needle) in self.automaton.iter(joined):
+            start = end - len(literal) + 1
+            # at a word start in the joined tokens is at a word start in the token ("\n" between)
+            starts_word = anchor and _word_start(joined, start)
+            if not (starts_word or needle):
+                continue  # most hits: an anchor inside a word
+            token, offset = text.at(start)
+            if starts_word:
+                places.setdefault(literal, []).append((token, offset))
+            if needle:
+                holders.setdefault(literal, []).append(token)
+        return places, holders
+
     def hits(self, folded: str) -> dict[int, tuple[int, int]]:
         """The first match (start, end) of every cue found in *folded* text, by cue index.
 
@@ -181,20 +198,7 @@ class Packs:
         at the digits that start words when its match starts with one.
         """
         text = _Tokens(folded)
-        places: dict[str, list[tuple[str, int]]] = {}  # anchor → (token, offset) at a word start
-        holders: dict[str, list[str]] = {}  # needle → the tokens that contain it
-        joined = text.joined
-        for end, (literal, anchor, needle) in self.automaton.iter(joined):
-            start = end - len(literal) + 1
-            # at a word start in the joined tokens is at a word start in the token ("\n" between)
-            starts_word = anchor and _word_start(joined, start)
-            if not (starts_word or needle):
-                continue  # most hits: an anchor inside a word
-            token, offset = text.at(start)
-            if starts_word:
-                places.setdefault(literal, []).append((token, offset))
-            if needle:
-                holders.setdefault(literal, []).append(token)
+        places, holders = self._places(text)
         digits = ([text.at(m.start()) for m in _WORD_DIGIT.finditer(text.joined)]
                   if self.digit_first else [])
         text.index([t for where in places.values() for t, _ in where]
