@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test bench corpus model eval eval-long locale
+.PHONY: setup debian demo test test-slow bench corpus model eval eval-long locale
 
 $(BIN)/qupia: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,15 +12,33 @@ $(BIN)/qupia: pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-setup: $(BIN)/qupia
+# Debian packages (debian-packages.txt): installed with apt-get when missing and run as root;
+# otherwise the missing ones are named, to be installed by hand. Not an error either way:
+# qupia runs without them and says what a file needs (OCR, legacy formats).
+debian:
+	@missing=""; for p in $$(grep -v '^[[:space:]]*#' debian-packages.txt); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "apt-get install$$missing"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing \
+	    >/dev/null; \
+	else echo "qupia: install these Debian packages by hand:$$missing" >&2; fi
+
+setup: $(BIN)/qupia debian
 
 demo: setup
 	@$(BIN)/qupia check corpus/samples --reference-date 2026-11-26; s=$$?; \
 	  echo "(exit status $$s: 0 clean, 1 findings at --fail-on or unreadable files)"; test $$s -le 1
 
+# The fast suite (in-process tests); `make test-slow` runs the tests marked slow (real
+# processes, the real pre-commit, evaluation floors, long OCR or cluster runs). CI runs both.
 test: setup
 	$(BIN)/ruff check src tests bench corpus/build.py corpus/longdocs.py models
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not slow"
+
+test-slow: setup
+	$(BIN)/pytest -q -m slow
 
 # Compile the message catalogues (src/qupia/locale/*/LC_MESSAGES/qupia.po → .mo). The .mo files
 # are committed: pre-commit installs qupia from a clone; a test fails when one is out of date.
@@ -29,7 +47,6 @@ locale: setup
 
 # Speed: needs poppler's pdftotext for the comparison (Debian package poppler-utils).
 bench: setup
-	command -v pdftotext >/dev/null || (apt-get update -qq && apt-get install -y -qq poppler-utils)
 	$(BIN)/python bench/bench.py
 
 # The corpus rendered from its sources (corpus/src → corpus/build, not committed).

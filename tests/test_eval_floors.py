@@ -15,6 +15,8 @@ import pytest
 
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow
+
 QUPIA = str(Path(sys.executable).with_name("qupia"))
 
 

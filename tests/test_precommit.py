@@ -19,6 +19,8 @@ import pytest
 
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow
+
 PRE_COMMIT = str(Path(sys.executable).with_name("pre-commit"))
 #: What building qupia needs from the working tree (src/qupia/data links to patterns, models).
 PACKAGE = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "src", "patterns", "models")
