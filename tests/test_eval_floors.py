@@ -58,4 +58,6 @@ def test_floors_catch_a_figure_below_them(tmp_path: Path) -> None:
               "families": {"missing": {"f1": 0.9}}}
     failed = below_floors(report, {"floors": {"micro_f1": 1.01, "family_f1.missing": 0.5}})
     assert failed == ["micro_f1: 0.900 < floor 1.010"]
-    json.dumps(failed)
+    # A misspelt floor must not pass silently.
+    assert below_floors(report, {"floors": {"family_f1.mising": 0.5}}) == [
+        "family_f1.mising: no such figure"]

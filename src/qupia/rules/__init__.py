@@ -15,7 +15,7 @@ from types import ModuleType
 from qupia.model import FAMILIES, SEVERITIES
 from qupia.rules.base import Facts, RuleModule
 
-__all__ = ["RULES", "Facts", "RuleModule", "by_code", "run"]
+__all__ = ["RULES", "Facts", "RuleModule", "by_code", "run", "validate"]
 
 _SECTIONS = ("What it checks", "Why", "Example", "How to fix")
 _CODE = re.compile(r"^QP[1-4]\d\d$")
@@ -26,6 +26,12 @@ def _discover() -> tuple[ModuleType, ...]:
     for info in pkgutil.iter_modules(__path__):
         if re.match(r"^qp\d{3}_", info.name):  # content_facts.py and base.py are helpers
             modules.append(importlib.import_module(f"{__name__}.{info.name}"))
+    return validate(modules)
+
+
+def validate(modules: list[ModuleType]) -> tuple[ModuleType, ...]:
+    """The rule modules in code order, or RuntimeError naming the first one that breaks the
+    conventions above (attributes, code format, module name, family, severity, docstring)."""
     seen: set[str] = set()
     for mod in modules:
         where = mod.__name__

@@ -11,11 +11,14 @@ Why
     for Articles 11–14 matter.
 
 Example
-    A page headed "ДСП" that lists a brigade's garrison and strength (Article 11)::
+    A note under "ДСП" that gives a unit's call signs, radio frequencies and the change cycle of
+    its cipher keys (Article 14, cipher and communications matter)::
 
         ДСП
 
-        Бригада дислоцируется в г. Сарыозек, штатная численность 1 240 человек.
+        Позывной командного пункта войсковой части 35721 — «Гранит-12», запасной — «Кедр-5».
+        Радиосети управления работают на частотах 4,215 МГц днем и 2,870 МГц ночью;
+        шифрключи аппаратуры засекречивания меняются каждые 72 часа.
 
 How to fix
     Classify the document with the level the departmental list sets for the item and handle it
