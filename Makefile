@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup debian demo test test-slow bench corpus model eval eval-long locale
+.PHONY: setup debian demo test test-slow docs bench corpus model eval eval-long locale
 
 $(BIN)/qupia: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ test: setup
 
 test-slow: setup
 	$(BIN)/pytest -q -m slow
+
+# docs/rules.md from the rule modules' docstrings (a test fails when it is out of date).
+docs: setup
+	$(BIN)/python -c "from qupia.rules import RULES; from qupia.report.ruledocs import markdown; \
+	  open('docs/rules.md', 'w', encoding='utf-8').write(markdown(RULES))"
 
 # Compile the message catalogues (src/qupia/locale/*/LC_MESSAGES/qupia.po → .mo). The .mo files
 # are committed: pre-commit installs qupia from a clone; a test fails when one is out of date.

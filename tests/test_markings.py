@@ -1,4 +1,4 @@
-"""Marking forms of SPEC §2: each stamp found with its level, each prose mention left alone."""
+"""Marking forms of docs/law.md: each stamp found with its level, each prose mention left alone."""
 
 from __future__ import annotations
 

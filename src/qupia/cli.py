@@ -1,4 +1,4 @@
-"""The command line: options in, exit status out (SPEC §4).
+"""The command line: options in, exit status out (README, "Using it").
 
 Exit status: 0 when no finding reaches ``--fail-on``; 1 when one does or a file could not be
 read; 2 for a usage or configuration error. It is computed here, once.

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 
 class Region(StrEnum):
-    """Where on a page a block of text sits (SPEC §2)."""
+    """Where on a page a block of text sits (docs/law.md)."""
 
     HEADER = "header"
     FOOTER = "footer"
@@ -64,7 +64,7 @@ LEGAL_LEVELS: tuple[Level, ...] = (Level.SECRET, Level.TOP_SECRET, Level.SPECIAL
 
 @dataclass(frozen=True)
 class Requisites:
-    """What the lines around a marking say about it (SPEC §2)."""
+    """What the lines around a marking say about it (docs/law.md)."""
 
     copy: str | None = None
     list_item: str | None = None

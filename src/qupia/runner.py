@@ -78,7 +78,7 @@ def run_files(paths: list[str], settings: Settings) -> Iterator[FileResult]:
     """Results in the order of *paths*, each as soon as it and those before it are done."""
     # Workers are forked after the classifier is loaded: a BLAS thread pool started before a
     # fork is missing in the child, and one-thread BLAS is all the small model needs; one
-    # worker per core is the parallelism (MEASURED.md: two processes gave 1.6–2.1x one).
+    # worker per core is the parallelism (docs/measurements.md: two processes gave 1.6–2.1x one).
     # This holds when numpy is first imported below, as it is in the command-line tool.
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")

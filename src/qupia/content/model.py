@@ -8,7 +8,7 @@ pipeline and its training config are made by ``models/train_content.py`` (``make
 spaCy has no Kazakh language (``spacy.blank("kk")`` raises E048), so the pipeline is the
 multi-language ``xx`` one; text is folded (:mod:`qupia.markings.fold`), digits become 0 and
 line breaks spaces before it is tokenised (spaCy's tokenizer runs about 20× faster without
-line breaks: ../shared/MEASURED.md), and it is read in chunks (:func:`model_texts`).
+line breaks: docs/measurements.md), and it is read in chunks (:func:`model_texts`).
 """
 
 from __future__ import annotations

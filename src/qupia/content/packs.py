@@ -4,7 +4,7 @@ Format: ``patterns/categories/FORMAT.md``. Every cue of every item becomes a pat
 folded text (:mod:`qupia.markings.fold`), compiled on first use. Each cue's literal anchor goes
 into one Aho–Corasick automaton; :meth:`Packs.hits` finds the anchors at word starts among the
 document's distinct tokens and tries each cue only there, so overlapping cues are all counted
-(one regex alternation reports one match per position and drops the rest: MEASURED.md).
+(one regex alternation reports one match per position and drops the rest: docs/measurements.md).
 """
 
 from __future__ import annotations
@@ -191,7 +191,7 @@ class Packs:
         Each cue counts once per document, at its first match. The text's distinct tokens go
         once through an Aho–Corasick automaton of every cue's literal anchor and needle
         (pyahocorasick: 3,000 such patterns over 1.1 MB took 0.03 s here, where one
-        alternation of them took 0.3 s and dropped overlapping hits, ../shared/MEASURED.md).
+        alternation of them took 0.3 s and dropped overlapping hits, docs/measurements.md).
         Stems are then decided on tokens without a regex: a one-word stem matches wherever
         its anchor starts a word, a longer one where the tokens that follow start with its
         other words. A regex cue is tried where its anchor stands, or around its needles, or

@@ -14,9 +14,9 @@ Everything a reader might see and everything a reader does not see but a publish
 Pages: a DOCX has no fixed pages. Where Word recorded where its pages began
 (``w:lastRenderedPageBreak``) those are used; otherwise explicit page breaks and section breaks.
 
-Hardening (SPEC §7): the archive's member count, total unpacked size and compression ratio are
-bounded before anything is inflated, and XML carrying a DOCTYPE (entity declarations: "billion
-laughs", external entities) is refused, never parsed.
+Hardening (docs/architecture.md): the archive's member count, total unpacked size and
+compression ratio are bounded before anything is inflated, and XML carrying a DOCTYPE (entity
+declarations: "billion laughs", external entities) is refused, never parsed.
 """
 
 from __future__ import annotations

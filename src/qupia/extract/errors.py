@@ -1,4 +1,4 @@
-"""Extraction errors and the hardening limits of SPEC §7."""
+"""Extraction errors and the hardening limits (docs/architecture.md)."""
 
 from __future__ import annotations
 

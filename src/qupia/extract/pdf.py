@@ -1,7 +1,7 @@
 """PDF: text and positions through pdfium (pypdfium2), regions by position and repetition.
 
 pdfplumber, the design's first choice, reads 5–6 pages/s here against pdftotext's 300–480
-(../shared/MEASURED.md); pdfium's text rectangles give the same words with their boxes at
+(docs/measurements.md); pdfium's text rectangles give the same words with their boxes at
 250–320 pages/s, so qupia reads PDFs with pypdfium2.
 
 A page's text comes as pdfium's text rectangles: runs of characters on one line, split where the

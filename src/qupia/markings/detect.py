@@ -7,7 +7,7 @@ beside it. It is a **mention** when prose stands beside it ("под грифом
 белгісі қойылған", "аса маңызды азаматтық өнімдер"), also when the prose is on the line before
 or after it (PDF and extracted text break sentences across lines).
 
-Requisites (SPEC §2) are read from the short lines around the stamp; a stamp without its own
+Requisites (docs/law.md) are read from the short lines around the stamp; a stamp without its own
 inherits what the first page's stamp block says (a header mark whose "Экз. № 1" and
 "Срок засекречивания" lines stand in the body below it).
 """
@@ -76,7 +76,7 @@ class MarkingFacts:
 
     @property
     def document_level(self) -> Level | None:
-        """The highest legal mark in effect (SPEC §2); legacy marks count by their mapping."""
+        """The highest legal mark in effect (docs/law.md); legacy marks count by their mapping."""
         best: Level | None = None
         for m in self.in_effect:
             level = legal_level(m)

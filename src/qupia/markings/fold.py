@@ -1,7 +1,7 @@
 """Length-preserving text folding, so that a match in folded text points at the original.
 
 Case, Kazakh-specific letters, Latin diacritics of the 2017–2021 Kazakh alphabets, quotes and odd
-spaces must not hide a mark (SPEC §2). Each character maps to exactly one character, through one
+spaces must not hide a mark (docs/law.md). Each character maps to exactly one character, through one
 ``str.translate`` table, so offsets in the folded text are offsets in the original.
 """
 

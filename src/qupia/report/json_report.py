@@ -1,4 +1,4 @@
-"""The JSON report, schema ``qupia-report/1`` (SPEC §5)."""
+"""The JSON report, schema ``qupia-report/1`` (docs/report-format.md)."""
 
 from __future__ import annotations
 
