@@ -45,10 +45,10 @@ docs: setup
 	$(BIN)/python -c "from qupia.rules import RULES; from qupia.report.ruledocs import markdown; \
 	  open('docs/rules.md', 'w', encoding='utf-8').write(markdown(RULES))"
 
-# Compile the message catalogues (src/qupia/locale/*/LC_MESSAGES/qupia.po → .mo). The .mo files
+# Compile the message catalogues (src/qupia/locale/*/LC_MESSAGES/qupia.po → .mo) with Babel. The .mo files
 # are committed: pre-commit installs qupia from a clone; a test fails when one is out of date.
 locale: setup
-	$(BIN)/python -m qupia.msgfmt
+	$(BIN)/pybabel compile --domain qupia --directory src/qupia/locale
 
 # Speed: needs poppler's pdftotext for the comparison (Debian package poppler-utils).
 bench: setup

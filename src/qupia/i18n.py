@@ -1,7 +1,7 @@
 """Messages in Kazakh, Russian and English through the standard gettext machinery.
 
 The catalogues are ``qupia/locale/{kk,ru}/LC_MESSAGES/qupia.po``, compiled to ``.mo`` by
-``python -m qupia.msgfmt`` (``make locale``). English is the source language: an English message
+Babel's ``pybabel compile`` (``make locale``). English is the source language: an English message
 is its own msgid, and a message missing from a catalogue falls back to English.
 
 A rule module builds its messages with :func:`_` (or :func:`ngettext` where a number decides the
