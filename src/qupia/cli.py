@@ -231,7 +231,6 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, reference_date: 
           timeout: float | None, lang: str | None, baseline_path: str | None,
           content_threshold: float | None) -> None:
     """Lint PDF, DOCX and TXT files and folders (folders are searched recursively)."""
-    from qupia.review import reviewed
     from qupia.runner import run_files
 
     settings, conf, files = _resolve(paths, config_path, reference_date, enable, disable, jobs,
@@ -249,7 +248,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, reference_date: 
                 fresh, hidden = baseline.new_findings(result.sha256, result.findings, known,
                                                       result.evidence_key)
                 if hidden:
-                    result = reviewed(result, findings=tuple(fresh), baselined=hidden)
+                    result = replace(result, findings=tuple(fresh), baselined=hidden)
             if result.status == "error" or any(
                 SEVERITIES.index(f.severity) >= threshold for f in result.findings
             ):

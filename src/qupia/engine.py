@@ -14,7 +14,7 @@ from pathlib import Path
 from qupia.content import analyse, load_list, load_resources, match_list, prepare
 from qupia.extract import ExtractError, extract
 from qupia.markings import MarkingFacts, detect, fold_blocks, load
-from qupia.model import CategoryMatch, Document, Finding
+from qupia.model import CategoryMatch, Document, Finding, Suppressed
 from qupia.rules import Facts, run
 from qupia.settings import Settings
 
@@ -31,6 +31,8 @@ class FileResult:
     categories: tuple[CategoryMatch, ...] = ()
     findings: tuple[Finding, ...] = ()
     evidence_key: str | None = field(default=None, repr=False)  # never reported
+    suppressed: tuple[Suppressed, ...] = ()  # findings the document's own review suppresses
+    baselined: int = 0  # findings hidden because the baseline knows them
 
 
 def sha256(path: Path) -> str | None:

@@ -136,5 +136,14 @@ class Finding:
     evidence: str
 
 
+@dataclass(frozen=True)
+class Suppressed:
+    """A finding left out of the failing set by the document's own review, with the reason."""
+
+    finding: Finding
+    reason: str
+    source: str  # "docx-property" | "sidecar"
+
+
 SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
 FAMILIES: tuple[str, ...] = ("missing", "excessive", "unlawful", "inconsistent")

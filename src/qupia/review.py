@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from qupia.engine import FileResult
 from qupia.extract import ExtractError, Limits
-from qupia.model import Finding
+from qupia.model import Finding, Suppressed
 
 #: The DOCX custom property a reviewer sets.
 PROPERTY = "qupia-ignore"
@@ -48,31 +47,6 @@ class Suppression:
     code: str
     reason: str
     source: str  # "docx-property" | "sidecar"
-
-
-@dataclass(frozen=True)
-class Suppressed:
-    """A finding left out of the failing set, with the reviewer's reason."""
-
-    finding: Finding
-    reason: str
-    source: str
-
-
-@dataclass(frozen=True)
-class ReviewedResult(FileResult):
-    """A :class:`FileResult` after review: suppressions applied, baseline matches counted."""
-
-    suppressed: tuple[Suppressed, ...] = ()
-    baselined: int = 0  # findings hidden because the baseline knows them
-
-
-def reviewed(result: FileResult, **changes: Any) -> ReviewedResult:
-    """*result* as a :class:`ReviewedResult`, with *changes* applied."""
-    if isinstance(result, ReviewedResult):
-        return replace(result, **changes)
-    values = {f.name: getattr(result, f.name) for f in fields(result)}
-    return ReviewedResult(**{**values, **changes})
 
 
 def parse_property(value: str, known: set[str]) -> list[Suppression]:
@@ -177,4 +151,4 @@ def apply(result: FileResult, known: set[str], limits: Limits | None = None) -> 
             kept.append(f)
         else:
             suppressed.append(Suppressed(f, rule.reason, rule.source))
-    return reviewed(result, findings=tuple(kept), suppressed=tuple(suppressed))
+    return replace(result, findings=tuple(kept), suppressed=tuple(suppressed))

@@ -63,9 +63,9 @@ def file_dict(result: FileResult, settings: Settings) -> dict[str, Any]:
         "findings": [finding_dict(f, settings) for f in result.findings],
         "suppressed": [
             {**finding_dict(s.finding, settings), "reason": s.reason, "source": s.source}
-            for s in getattr(result, "suppressed", ())
+            for s in result.suppressed
         ],
-        "baselined": getattr(result, "baselined", 0),
+        "baselined": result.baselined,
     }
 
 

@@ -112,7 +112,7 @@ def report(results: Iterable[FileResult], settings: Settings) -> dict[str, Any]:
             continue
         for f in file.findings:
             sarif_results.append(_result(f, file, index, settings))
-        for s in getattr(file, "suppressed", ()):
+        for s in file.suppressed:
             sarif_results.append(_result(s.finding, file, index, settings, {
                 "kind": "inSource" if s.source == "docx-property" else "external",
                 "status": "accepted",

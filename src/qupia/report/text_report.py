@@ -20,8 +20,8 @@ def emit(results: Iterable[FileResult], settings: Settings, out: TextIO) -> None
     counts = dict.fromkeys(FAMILIES, 0)
     for r in results:
         files += 1
-        suppressed += len(getattr(r, "suppressed", ()))
-        baselined += getattr(r, "baselined", 0)
+        suppressed += len(r.suppressed)
+        baselined += r.baselined
         if r.status == "error":
             errors += 1
             out.write(f"{r.path}: error: {r.error}\n")
