@@ -119,7 +119,8 @@ def check_file(path: Path, settings: Settings) -> FileResult:
     listed = (match_list(load_list(settings.departmental_list), text, categories, facts.markings)
               if settings.departmental_list else ())
     rule_facts = Facts(markings=facts, categories=categories,
-                       reference_date=settings.reference_date, list_matches=listed)
+                       reference_date=settings.reference_date, list_matches=listed,
+                       quote=settings.evidence)
     findings = run(rule_facts, set(settings.enabled) if settings.enabled is not None else None)
     keep = settings.evidence or settings.keep_evidence
     findings = [

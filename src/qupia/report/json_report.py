@@ -20,10 +20,13 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def marking_dict(m: Marking) -> dict[str, Any]:
+def marking_dict(m: Marking, evidence: bool = True) -> dict[str, Any]:
+    """A marking; its words (``text``) are null when the report may carry none of the
+    document's words (``--no-evidence``): ``level`` and ``form`` say what the mark was."""
     r = m.requisites
     return {
-        "level": m.level.value, "text": m.text, "page": m.page, "region": m.region.value,
+        "level": m.level.value, "text": m.text if evidence else None, "page": m.page,
+        "region": m.region.value,
         "requisites": {"copy": r.copy, "list_item": r.list_item, "date": _day(r.date),
                        "period_years": r.period_years, "until": _day(r.until),
                        "extended_until": _day(r.extended_until)},
@@ -52,7 +55,8 @@ def file_dict(result: FileResult, settings: Settings) -> dict[str, Any]:
         "document_level": level.value if level else None,
         "limited": facts.limited if facts else False,
         "declassified": facts.declassified if facts else False,
-        "markings": [marking_dict(m) for m in facts.markings] if facts else [],
+        "markings": ([marking_dict(m, settings.evidence) for m in facts.markings]
+                     if facts else []),
         "categories": [
             {"article": c.article, "item": c.item, "score": round(c.score, 3),
              "evidence": [asdict(e) for e in c.evidence] if settings.evidence else [],
