@@ -69,9 +69,49 @@ def model_texts(folded: str) -> list[str]:
     return [t for t in texts if t] or [""]
 
 
+def import_spacy() -> Any:
+    """``spacy``, imported without its command-line package ``spacy.cli``.
+
+    spaCy's ``__init__`` imports ``spacy.cli.info``, and ``spacy.cli`` imports requests and
+    urllib3, whose import opens (and binds) an IPv6 socket to learn whether the host has IPv6
+    (``urllib3.util.connection.HAS_IPV6``). qupia needs no network and must open no socket: a
+    placeholder stands for ``spacy.cli`` while spaCy is imported and is removed after, so a
+    later ``import spacy.cli`` (training a model) gets the real one.
+    """
+    import sys
+    import types
+
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    placeholders = {}
+    if "spacy.cli" not in sys.modules:
+        cli = types.ModuleType("spacy.cli")
+        cli.__path__ = []  # a package, so that spacy.cli.info resolves below it
+        info = types.ModuleType("spacy.cli.info")
+
+        def unavailable(*args: Any, **kwargs: Any) -> Any:
+            raise RuntimeError("spacy.info is not available inside qupia")
+
+        info.info = unavailable  # type: ignore[attr-defined]
+        cli.info = info  # type: ignore[attr-defined]
+        placeholders = {"spacy.cli": cli, "spacy.cli.info": info}
+        sys.modules.update(placeholders)
+    try:
+        import spacy
+    finally:
+        for name, module in placeholders.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+        spacy_module = sys.modules.get("spacy")
+        if spacy_module is not None and getattr(spacy_module, "cli", None) is placeholders.get(
+                "spacy.cli"):
+            delattr(spacy_module, "cli")
+    return spacy
+
+
 @functools.lru_cache(maxsize=2)
 def load_model(path: str | None = None) -> Any:
-    import spacy
+    spacy = import_spacy()
 
     where = Path(path) if path else models_dir() / "content" / "textcat"
     if not where.exists():
