@@ -110,8 +110,8 @@ def parse_xml(data: bytes, name: str) -> etree._Element:
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        if "memory" in (exc.msg or "").lower():
-            raise MemoryError from None
+        if exc.code == etree.ErrorTypes.ERR_NO_MEMORY or "memory" in (exc.msg or "").lower():
+            raise MemoryError from None  # libxml2 ran out under the worker's memory limit
         raise ExtractError(f"malformed XML in {name}: {_one_line(exc.msg)}") from None
     except (etree.LxmlError, ValueError) as exc:
         raise ExtractError(f"malformed XML in {name}: {_one_line(exc)}") from None
