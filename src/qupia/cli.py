@@ -10,6 +10,7 @@ of the configuration's ``lang``, else of the system locale, else English (:mod:`
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import os
 import signal
@@ -298,10 +299,10 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, reference_date: 
     _terminate_cleanly()
 
     def tracked():  # type: ignore[no-untyped-def]
-        yield from _problems(walk)
         # Workers keep the evidence (in memory only) so that baseline identities can hash it;
         # each emitter leaves it out of the report when settings.evidence is off.
-        for result in run_files(walk.files, replace(settings, keep_evidence=True)):
+        for result in itertools.chain(
+                _problems(walk), run_files(walk.files, replace(settings, keep_evidence=True))):
             if known is not None and result.findings:
                 fresh, hidden = baseline.new_findings(result.sha256, result.findings, known,
                                                       result.evidence_key)
