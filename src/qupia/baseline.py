@@ -29,6 +29,7 @@ from typing import Any
 
 from qupia import __version__
 from qupia.config import ConfigError
+from qupia.fsio import atomic_writer, read_regular
 from qupia.model import Finding
 
 SCHEMA = "qupia-baseline/2"
@@ -41,7 +42,7 @@ _HEX64 = frozenset("0123456789abcdef")
 
 @dataclass(frozen=True, order=True)
 class Identity:
-    """What makes two findings the same finding (SPEC/STYLE: no positions, no text)."""
+    """What makes two findings the same finding (no positions, no text)."""
 
     file_sha256: str
     code: str
@@ -74,8 +75,10 @@ def dump(identities: Iterable[Identity]) -> dict[str, Any]:
 
 
 def write(path: Path, identities: Iterable[Identity]) -> None:
-    """Write the baseline of *identities* to *path*."""
-    path.write_text(json.dumps(dump(identities), indent=2) + "\n", encoding="utf-8")
+    """Write the baseline of *identities* to *path*, whole or not at all (:mod:`qupia.fsio`)."""
+    text = json.dumps(dump(identities), indent=2) + "\n"
+    with atomic_writer(path) as out:
+        out.write(text)
 
 
 def read(path: Path) -> Counter[Identity]:
@@ -84,11 +87,15 @@ def read(path: Path) -> Counter[Identity]:
     A missing or malformed file is a :class:`ConfigError` (exit status 2) naming the file.
     """
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path).decode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read baseline: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"{path}: not a JSON baseline: {exc}") from None
+    except (RecursionError, MemoryError):  # [[[[…]]]] 100,000 deep
+        raise ConfigError(f"{path}: not a JSON baseline: nested too deeply") from None
+    except ValueError:  # a number of more than 4,300 digits (int max_str_digits)
+        raise ConfigError(f"{path}: not a JSON baseline: a number with too many digits") from None
     if isinstance(data, dict) and data.get("schema") == "qupia-baseline/1":
         raise ConfigError(f"{path}: a qupia-baseline/1 file, whose evidence hashes had no key: "
                           "write it again with `qupia baseline`")

@@ -9,8 +9,11 @@ of the configuration's ``lang``, else of the system locale, else English (:mod:`
 
 from __future__ import annotations
 
-import fnmatch
+import functools
+import itertools
+import math
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,46 +26,14 @@ import click
 
 from qupia import __version__, baseline, i18n
 from qupia.config import ConfigError, discover, peek, read_config, select
-from qupia.extract import SUFFIXES
+from qupia.fsio import WriteError, atomic_writer, check_writable
 from qupia.i18n import _
 from qupia.markings import PatternError
 from qupia.model import SEVERITIES
 from qupia.report import EMITTERS
 from qupia.rules import RULES, by_code
 from qupia.settings import Settings
-
-
-def _matches(path: str, globs: list[str], root: Path) -> bool:
-    """Whether *path* matches a glob, tried on the path as given, on the path relative to the
-    configuration's folder, and on the file name (``*`` crosses ``/``; ``**/`` may match no
-    folder)."""
-    candidates = {Path(path).as_posix(), Path(path).name}
-    try:
-        candidates.add(Path(path).resolve().relative_to(root.resolve()).as_posix())
-    except ValueError:
-        pass
-    for glob in globs:
-        tries = (glob, glob[3:]) if glob.startswith("**/") else (glob,)
-        if any(fnmatch.fnmatch(c, g) for c in candidates for g in tries):
-            return True
-    return False
-
-
-def _files(paths: tuple[str, ...], include: list[str], exclude: list[str],
-           root: Path) -> list[str]:
-    out: list[str] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for folder, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(names):
-                    if Path(name).suffix.lower() in SUFFIXES:
-                        out.append(str(Path(folder) / name))
-        else:
-            out.append(str(path))
-    return [p for p in out if (not include or _matches(p, include, root))
-            and not _matches(p, exclude, root)]
+from qupia.walk import Walk, collect, skipped_line
 
 
 @contextmanager
@@ -127,9 +98,13 @@ class _Group(_Translated, click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (ConfigError, PatternError) as exc:
-            click.echo(f"qupia: {exc}", err=True)
+        except (ConfigError, PatternError, WriteError) as exc:
+            click.echo(f"qupia: {_printable(str(exc))}", err=True)
             sys.exit(2)
+        except KeyboardInterrupt:
+            # Ctrl-C: the workers ignore SIGINT and are stopped by the runner; no traceback.
+            click.echo(_("qupia: interrupted"), err=True)
+            sys.exit(130)
 
 
 def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -146,6 +121,50 @@ lang_option = click.option(
          "system locale, else en).")
 
 
+#: Upper bounds of options: a day per file (the runner's waits take at most 2**31 ms), and a
+#: number of worker processes no machine this runs on has cores for.
+MAX_TIMEOUT = 86_400.0
+MAX_JOBS = 256
+
+
+class _Bounded(click.ParamType):
+    """A finite number between *low* and *high* (nan and inf are refused: ``--timeout nan``
+    would remove the time limit)."""
+
+    name = "number"
+
+    def __init__(self, low: float, high: float, open_ends: bool = False) -> None:
+        self.low, self.high, self.open = low, high, open_ends
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(_("{value!r} is not a number").format(value=value), param, ctx)
+        inside = (self.low < number < self.high) if self.open else (
+            self.low <= number <= self.high)
+        if not math.isfinite(number) or not inside:
+            ends = "()" if self.open else "[]"
+            self.fail(_("{value!r} is not a number in {low}{a}, {b}{high}").format(
+                value=value, low=ends[0], a=f"{self.low:g}", b=f"{self.high:g}", high=ends[1]),
+                param, ctx)
+        return number
+
+
+def _printable(text: str) -> str:
+    """*text* with any undecodable bytes of a file name (surrogate escapes) shown as \\xNN, so
+    printing it cannot fail."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def _scan_options(command: Callable[..., None]) -> Callable[..., None]:
     """The options that choose files, rules and settings, shared by ``check`` and ``baseline``."""
     for decorator in reversed((
@@ -159,12 +178,15 @@ def _scan_options(command: Callable[..., None]) -> Callable[..., None]:
                      help="Only these rule codes or prefixes."),
         click.option("--ignore", "disable", multiple=True,
                      help="Skip these rule codes or prefixes."),
-        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-                     help="Files read in parallel (default: 1)."),
-        click.option("--timeout", type=click.FloatRange(min=0.1), default=None,
-                     help="Seconds allowed per file (default: 120)."),
-        click.option("--content-threshold", type=click.FloatRange(0, 1, min_open=True,
-                                                                   max_open=True),
+        click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
+                     help="Files read in parallel (default: 1; the configuration's jobs is "
+                          "capped at the number of CPUs, this option is not)."),
+        click.option("--timeout", type=_Bounded(0.1, MAX_TIMEOUT), default=None,
+                     help="Seconds allowed per file (default: 120, at most 86400)."),
+        click.option("--memory-limit", type=click.IntRange(min=0), default=None,
+                     help="Memory (address space) each worker may use, in MiB; 0: no limit "
+                          "(default: 2048)."),
+        click.option("--content-threshold", type=_Bounded(0, 1, open_ends=True),
                      default=None,
                      help="Document score from which content counts as Article 11–14 or 17 "
                           "matter (default: the model's calibrated thresholds)."),
@@ -177,8 +199,8 @@ def _scan_options(command: Callable[..., None]) -> Callable[..., None]:
 def _resolve(paths: tuple[str, ...], config_path: str | None, reference_date: Any,
              enable: tuple[str, ...], disable: tuple[str, ...], jobs: int | None,
              timeout: float | None, lang: str | None, no_evidence: bool = False,
-             content_threshold: float | None = None,
-             ) -> tuple[Settings, dict[str, Any], list[str]]:
+             content_threshold: float | None = None, memory_limit: int | None = None,
+             ) -> tuple[Settings, dict[str, Any], Walk]:
     """Options and configuration → settings (resolved once), the configuration, the files."""
     known = {r.CODE for r in RULES}
     found = Path(config_path) if config_path else discover(Path.cwd())
@@ -194,18 +216,47 @@ def _resolve(paths: tuple[str, ...], config_path: str | None, reference_date: An
                        [*conf.get("disable", []), *(d.upper() for d in disable)]),
         severity=conf.get("severity", {}),
         evidence=not no_evidence and conf.get("evidence", True),
-        jobs=jobs or conf.get("jobs", 1),
+        # The configuration is shared between machines: its jobs is capped at this one's CPUs.
+        # An explicit --jobs is taken as asked (up to MAX_JOBS).
+        jobs=jobs or min(conf.get("jobs", 1), _cpus()),
         lang=lang or conf.get("lang") or i18n.system_language() or "en",
         departmental_list=conf.get("departmental-list"),
         content_threshold=content_threshold or conf.get("content-threshold"),
     )
     if timeout:
         settings = replace(settings, limits=replace(settings.limits, timeout_seconds=timeout))
+    memory = memory_limit if memory_limit is not None else conf.get("memory-limit")
+    if memory is not None:
+        settings = replace(settings, limits=replace(settings.limits,
+                                                    memory_bytes=memory * 1024 * 1024))
     # Set before the worker processes are forked, so that their messages are in it too.
     i18n.set_language(settings.lang)
     root = found.parent if found else Path.cwd()
-    files = _files(paths, conf.get("include", []), conf.get("exclude", []), root)
-    return settings, conf, files
+    walk = collect(paths, conf.get("include", []), conf.get("exclude", []), root)
+    return settings, conf, walk
+
+
+def _terminate_cleanly() -> None:
+    """SIGTERM ends the run as Ctrl-C does: through ``finally`` blocks, so that the workers are
+    stopped and a half-written report's temporary file is removed (the target is untouched)."""
+    def handler(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+    signal.signal(signal.SIGTERM, handler)
+
+
+def _walk_notes(walk: Walk) -> None:
+    """Say on standard error what a folder scan skipped (text of :func:`skipped_line`)."""
+    line = skipped_line(walk.skipped)
+    if line:
+        click.echo(f"qupia: {line}", err=True)
+
+
+def _problems(walk: Walk) -> Iterator[Any]:
+    """Paths the folder walk could not follow, as unreadable files of the report."""
+    from qupia.engine import FileResult
+
+    for path, reason in walk.problems:
+        yield FileResult(_printable(path), None, "error", reason)
 
 
 @click.group(cls=_Group)
@@ -218,8 +269,9 @@ def main() -> None:
 @_scan_options
 @click.option("--format", "fmt", type=click.Choice(sorted(EMITTERS)), default="text",
               show_default=True, help="Report format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report to FILE instead of standard output.")
+@click.option("--output", "-o", type=click.Path(),
+              help="Write the report to FILE instead of standard output (written whole or not "
+                   "at all).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Lowest severity that makes the exit status 1 (default: error).")
 @click.option("--no-evidence", is_flag=True, help="Leave the document's words out of the report.")
@@ -229,21 +281,27 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, reference_date: 
           config_path: str | None, fail_on: str | None, jobs: int | None,
           enable: tuple[str, ...], disable: tuple[str, ...], no_evidence: bool,
           timeout: float | None, lang: str | None, baseline_path: str | None,
-          content_threshold: float | None) -> None:
+          content_threshold: float | None, memory_limit: int | None) -> None:
     """Lint PDF, DOCX and TXT files and folders (folders are searched recursively)."""
     from qupia.runner import run_files
 
-    settings, conf, files = _resolve(paths, config_path, reference_date, enable, disable, jobs,
-                                     timeout, lang, no_evidence, content_threshold)
+    if output:
+        check_writable(output)  # a bad path is a usage error now, not after the scan
+    settings, conf, walk = _resolve(paths, config_path, reference_date, enable, disable, jobs,
+                                    timeout, lang, no_evidence, content_threshold, memory_limit)
     threshold = SEVERITIES.index(fail_on or conf.get("fail-on", "error"))
     chosen = Path(baseline_path) if baseline_path else conf.get("baseline")
     known = baseline.read(chosen) if chosen else None
     status = {"fail": False}
 
+    _walk_notes(walk)
+    _terminate_cleanly()
+
     def tracked():  # type: ignore[no-untyped-def]
         # Workers keep the evidence (in memory only) so that baseline identities can hash it;
         # each emitter leaves it out of the report when settings.evidence is off.
-        for result in run_files(files, replace(settings, evidence=True)):
+        for result in itertools.chain(
+                _problems(walk), run_files(walk.files, replace(settings, keep_evidence=True))):
             if known is not None and result.findings:
                 fresh, hidden = baseline.new_findings(result.sha256, result.findings, known,
                                                       result.evidence_key)
@@ -255,40 +313,56 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, reference_date: 
                 status["fail"] = True
             yield result
 
+    emit = EMITTERS[fmt]
+    if fmt == "json":  # the JSON summary says what a folder scan skipped
+        emit = functools.partial(emit, skipped=dict(walk.skipped))
     if output:
-        with open(output, "w", encoding="utf-8") as out:
-            EMITTERS[fmt](tracked(), settings, out)
+        with atomic_writer(output) as out:
+            emit(tracked(), settings, out)
     else:
-        EMITTERS[fmt](tracked(), settings, sys.stdout)
+        emit(tracked(), settings, sys.stdout)
+    if not walk.files and not walk.problems:
+        click.echo(_("qupia: no file to check: nothing in {paths} is a PDF, DOCX or TXT "
+                     "file").format(paths=", ".join(_printable(p) for p in paths)), err=True)
+        sys.exit(1)
     sys.exit(1 if status["fail"] else 0)
 
 
 @main.command("baseline")
 @_scan_options
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+@click.option("--output", "-o", type=click.Path(),
               help="Baseline file to write (default: the configuration's baseline, else "
                    ".qupia-baseline.json).")
 def baseline_command(paths: tuple[str, ...], output: str | None, reference_date: Any,
                      config_path: str | None, jobs: int | None, enable: tuple[str, ...],
                      disable: tuple[str, ...], timeout: float | None, lang: str | None,
-                     content_threshold: float | None) -> None:
+                     content_threshold: float | None, memory_limit: int | None) -> None:
     """Record the current findings, so that `qupia check --baseline` reports only new ones."""
     from qupia.runner import run_files
 
-    settings, conf, files = _resolve(paths, config_path, reference_date, enable, disable, jobs,
-                                     timeout, lang, content_threshold=content_threshold)
+    if output:
+        check_writable(output)
+    settings, conf, walk = _resolve(paths, config_path, reference_date, enable, disable, jobs,
+                                    timeout, lang, content_threshold=content_threshold,
+                                    memory_limit=memory_limit)
+    target = Path(output) if output else conf.get("baseline") or Path(baseline.DEFAULT)
+    check_writable(target)
+    _walk_notes(walk)
+    _terminate_cleanly()
+    files = walk.files
     identities: list[baseline.Identity] = []
-    unreadable = 0
-    for result in run_files(files, replace(settings, evidence=True)):
+    unreadable = len(walk.problems)
+    for problem in _problems(walk):
+        click.echo(f"{problem.path}: error: {problem.error}", err=True)
+    for result in run_files(files, replace(settings, keep_evidence=True)):
         if result.status == "error":
             unreadable += 1
-            click.echo(f"{result.path}: error: {result.error}", err=True)
+            click.echo(f"{_printable(result.path)}: error: {result.error}", err=True)
         identities.extend(baseline.identity(result.sha256, f, result.evidence_key)
                           for f in result.findings)
-    target = Path(output) if output else conf.get("baseline") or Path(baseline.DEFAULT)
     baseline.write(target, identities)
     click.echo(_("{path}: {findings} findings of {files} files recorded").format(
-        path=target, findings=len(identities), files=len(files)))
+        path=_printable(str(target)), findings=len(identities), files=len(files)))
     sys.exit(1 if unreadable else 0)
 
 
@@ -333,11 +407,13 @@ def eval_command(corpus: str, split: str, output: str | None, jobs: int, sample:
 
     from qupia.evaluate import below_floors, evaluate, render
 
+    if output:
+        check_writable(output)
     report = evaluate(Path(corpus), split, Settings(jobs=jobs), sample=sample)
     click.echo(render(report), nl=False)
     if output:
-        Path(output).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
-                                encoding="utf-8")
+        with atomic_writer(output) as out:
+            out.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     if floors:
         failed = below_floors(report, json.loads(Path(floors).read_text(encoding="utf-8")))
         for line in failed:

@@ -7,15 +7,17 @@ The file is TOML: a ``.qupia.toml`` with top-level keys, or a ``pyproject.toml``
 from __future__ import annotations
 
 import tomllib
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from qupia.fsio import read_regular
 from qupia.i18n import LANGUAGES
 from qupia.model import SEVERITIES
 
 KEYS = {"enable", "disable", "severity", "fail-on", "reference-date", "evidence", "jobs",
-        "include", "exclude", "departmental-list", "lang", "baseline", "content-threshold"}
+        "include", "exclude", "departmental-list", "lang", "baseline", "content-threshold",
+        "memory-limit"}
 
 
 
@@ -23,13 +25,36 @@ class ConfigError(Exception):
     """A configuration problem; the message names the file and the key."""
 
 
+#: What reading a TOML settings file can raise besides a ConfigError: unreadable, not UTF-8,
+#: not TOML, or nested so deep that the parser runs out of stack ([[[[…]]]] 100,000 deep).
+TOML_ERRORS = (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError,
+               MemoryError)
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """Parse the TOML file *path* (a regular file of bounded size); raises one of TOML_ERRORS."""
+    return tomllib.loads(read_regular(path).decode("utf-8"))
+
+
+def toml_problem(exc: BaseException) -> str:
+    """A one-line reason for one of TOML_ERRORS."""
+    if isinstance(exc, OSError):
+        return f"cannot read: {exc.strerror or exc}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    if isinstance(exc, RecursionError | MemoryError):
+        return "not valid TOML: nested too deeply"
+    return f"not valid TOML: {exc}"
+
+
 def has_table(path: Path) -> bool:
     """Whether *path* (a pyproject.toml) has a ``[tool.qupia]`` table; False when unreadable."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = load_toml(path)
+    except TOML_ERRORS:
         return False
-    return isinstance(data.get("tool", {}).get("qupia"), dict)
+    tool = data.get("tool")
+    return isinstance(tool, dict) and isinstance(tool.get("qupia"), dict)
 
 
 def discover(start: Path) -> Path | None:
@@ -57,26 +82,24 @@ def peek(path: Path, key: str) -> Any:
     """The raw value of *key* in *path*, or None — unvalidated, for the language of ``--help``
     before the command's own options are read; never raises."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = load_toml(path)
+    except TOML_ERRORS:
         return None
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("qupia", {})
+        tool = data.get("tool")
+        data = tool.get("qupia", {}) if isinstance(tool, dict) else {}
     return data.get(key) if isinstance(data, dict) else None
 
 
 def read_config(path: Path, known_codes: set[str]) -> dict[str, Any]:
     """The validated settings of *path*; paths in it are resolved against its folder."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        data = load_toml(path)
+    except TOML_ERRORS as exc:
+        raise ConfigError(f"{path}: {toml_problem(exc)}") from None
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("qupia", {})
+        tool = data.get("tool", {})
+        data = tool.get("qupia", {}) if isinstance(tool, dict) else None
         if not isinstance(data, dict):
             raise ConfigError(f"{path}: [tool.qupia] must be a table")
     out: dict[str, Any] = {}
@@ -102,6 +125,8 @@ def read_config(path: Path, known_codes: set[str]) -> dict[str, Any]:
                 raise ConfigError(f"{where}: must be one of {', '.join(SEVERITIES)}")
             out[key] = value
         elif key == "reference-date":
+            if isinstance(value, datetime):  # TOML 2026-11-26T10:00:00: a time, not a date
+                raise ConfigError(f"{where}: must be a date YYYY-MM-DD, not a date and time")
             if isinstance(value, date):
                 out[key] = value
             else:
@@ -114,8 +139,12 @@ def read_config(path: Path, known_codes: set[str]) -> dict[str, Any]:
                 raise ConfigError(f"{where}: must be true or false")
             out[key] = value
         elif key == "jobs":
-            if not isinstance(value, int) or value < 1:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"{where}: must be a positive integer")
+            out[key] = value
+        elif key == "memory-limit":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ConfigError(f"{where}: must be a whole number of MiB (0: no limit)")
             out[key] = value
         elif key in ("include", "exclude"):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

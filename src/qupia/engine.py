@@ -7,12 +7,15 @@ process handling (see :mod:`qupia.runner` for that).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qupia.content import analyse, load_list, load_resources, match_list, prepare
-from qupia.extract import ExtractError, extract
+from qupia.extract import ExtractError, extract, regular_file
+from qupia.extract.errors import Limits
 from qupia.markings import MarkingFacts, detect, fold_blocks, load
 from qupia.model import CategoryMatch, Document, Finding, Suppressed
 from qupia.rules import Facts, run
@@ -46,12 +49,21 @@ def digests(path: Path) -> tuple[str | None, str | None]:
     digest = hashlib.sha256()
     key = hashlib.sha256(b"qupia evidence key\0")
     try:
-        with path.open("rb") as fh:
+        # O_NONBLOCK: a path swapped for a FIFO after regular_file() looked cannot block here.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError:
+        return None, None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None, None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
                 key.update(chunk)
     except OSError:
         return None, None
+    finally:
+        os.close(fd)
     return digest.hexdigest(), key.hexdigest()
 
 
@@ -78,13 +90,26 @@ def language(doc: Document) -> str | None:
     return "mixed"
 
 
+def over_memory(limits: Limits) -> str:
+    """The reason given for a file whose reading went over the worker's memory limit."""
+    return f"over the memory limit ({limits.memory_bytes // (1024 * 1024)} MiB; --memory-limit)"
+
+
 def check_file(path: Path, settings: Settings) -> FileResult:
+    try:
+        # Before anything opens it: a FIFO or a device would block or never end (a FIFO named
+        # x.txt, /dev/zero); only regular files are read.
+        regular_file(path)
+    except ExtractError as exc:
+        return FileResult(str(path), None, "error", str(exc))
     digest, key = digests(path)
     try:
         doc = extract(path, settings.limits)
     except ExtractError as exc:
         return FileResult(str(path), digest, "error", str(exc))
-    except (MemoryError, RecursionError):
+    except MemoryError:
+        return FileResult(str(path), digest, "error", over_memory(settings.limits))
+    except RecursionError:
         return FileResult(str(path), digest, "error", "file too complex to read within limits")
     if not any(b.text.strip() for b in doc.blocks):
         return FileResult(str(path), digest, "no-text", None, pages=doc.pages)
@@ -96,11 +121,13 @@ def check_file(path: Path, settings: Settings) -> FileResult:
     listed = (match_list(load_list(settings.departmental_list), text, categories, facts.markings)
               if settings.departmental_list else ())
     rule_facts = Facts(markings=facts, categories=categories,
-                       reference_date=settings.reference_date, list_matches=listed)
+                       reference_date=settings.reference_date, list_matches=listed,
+                       quote=settings.evidence)
     findings = run(rule_facts, set(settings.enabled) if settings.enabled is not None else None)
+    keep = settings.evidence or settings.keep_evidence
     findings = [
         replace(f, severity=settings.severity.get(f.code, f.severity),
-                evidence=f.evidence if settings.evidence else "")
+                evidence=f.evidence if keep else "")
         for f in findings
     ]
     return FileResult(

@@ -20,10 +20,10 @@ guessing what a reviewer meant would hide findings nobody reviewed.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from qupia.config import TOML_ERRORS, load_toml, toml_problem
 from qupia.engine import FileResult
 from qupia.extract import ExtractError, Limits
 from qupia.model import Finding, Suppressed
@@ -67,11 +67,9 @@ def parse_property(value: str, known: set[str]) -> list[Suppression]:
 def read_sidecar(path: Path, known: set[str]) -> list[Suppression]:
     """Suppressions from a sidecar file: ``[[ignore]]`` tables with ``rule`` and ``reason``."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SuppressionError(f"{path.name}: cannot read: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SuppressionError(f"{path.name}: not valid TOML: {exc}") from None
+        data = load_toml(path)
+    except TOML_ERRORS as exc:
+        raise SuppressionError(f"{path.name}: {toml_problem(exc)}") from None
     extra = set(data) - {"ignore"}
     if extra:
         raise SuppressionError(f"{path.name}: unknown key {sorted(extra)[0]!r} "

@@ -4,26 +4,62 @@ Each file is read in a worker process. A file that takes longer than the limit (
 in a hostile file) has its worker killed and gets ``status: "error"`` with the reason; a worker
 that dies (a crash in a native parser) likewise. The scan goes on with a fresh worker.
 Workers are forked after the pattern pack is compiled, so they start warm.
+
+Nothing in the main process opens a document: hashing, sniffing and reading all happen in the
+worker, so a FIFO or a device that blocks costs a worker (killed at the limit), never the scan.
+A file whose worker was killed has ``sha256: null``.
+
+Workers die with their parent: each asks the kernel for SIGKILL when its parent dies
+(``prctl(PR_SET_PDEATHSIG)``, Linux), leads its own process group (a reader's helper programs
+die with it when the worker is killed; Ctrl-C at the terminal reaches only the main process),
+and ignores SIGINT, so Ctrl-C prints one line, not a traceback per worker. Each worker's
+address space is limited (``RLIMIT_AS``, :attr:`Limits.memory_bytes`): a file that needs more
+is "over the memory limit", alone.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing as mp
 import os
+import resource
+import signal
+import sys
 import time
 from collections.abc import Iterator
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from qupia.content import load_list, load_resources
-from qupia.engine import FileResult, check_file, sha256
+from qupia.engine import FileResult, check_file, over_memory
 from qupia.markings import load
 from qupia.settings import Settings
 
 _CTX = mp.get_context("fork")
 
 
-def _work(conn: Connection, settings: Settings) -> None:
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _detach(parent: int, memory_bytes: int) -> None:
+    """In a new worker: die with the parent, own process group, no SIGINT, memory limit."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the CLI's handler, inherited by fork
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)
+    if memory_bytes > 0:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+
+
+def _work(conn: Connection, settings: Settings, parent: int) -> None:
+    _detach(parent, settings.limits.memory_bytes)
     from qupia import i18n, review
     from qupia.rules import RULES
 
@@ -40,8 +76,12 @@ def _work(conn: Connection, settings: Settings) -> None:
         try:
             # A reviewed document's own suppressions (qupia.review), under the same time limit.
             result = review.apply(check_file(Path(path), settings), known, settings.limits)
+        except MemoryError:
+            result = FileResult(path, None, "error", over_memory(settings.limits))
+        except RecursionError:
+            result = FileResult(path, None, "error", "file too complex to read within limits")
         except Exception as exc:  # a bug must cost one file, not the scan
-            result = FileResult(path, sha256(Path(path)), "error",
+            result = FileResult(path, None, "error",
                                 f"internal error: {type(exc).__name__}: {exc}")
         conn.send((index, result))
 
@@ -49,7 +89,7 @@ def _work(conn: Connection, settings: Settings) -> None:
 class _Worker:
     def __init__(self, settings: Settings) -> None:
         self.conn, child = _CTX.Pipe()
-        self.proc = _CTX.Process(target=_work, args=(child, settings), daemon=True)
+        self.proc = _CTX.Process(target=_work, args=(child, settings, os.getpid()), daemon=True)
         self.proc.start()
         child.close()
         self.task: tuple[int, str] | None = None
@@ -60,9 +100,18 @@ class _Worker:
         self.deadline = time.monotonic() + timeout
         self.conn.send(self.task)
 
+    def kill(self) -> None:
+        """SIGKILL the worker and its process group (helper programs a reader started)."""
+        pid = self.proc.pid
+        if pid is not None:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)  # the worker leads its group (_detach)
+        with contextlib.suppress(OSError):
+            self.proc.kill()
+
     def stop(self, kill: bool = False) -> None:
         if kill:
-            self.proc.kill()
+            self.kill()
         else:
             try:
                 self.conn.send(None)
@@ -70,7 +119,8 @@ class _Worker:
                 pass
         self.proc.join(timeout=5)
         if self.proc.is_alive():
-            self.proc.kill()
+            self.kill()
+            self.proc.join(timeout=5)
         self.conn.close()
 
 
@@ -111,13 +161,15 @@ def run_files(paths: list[str], settings: Settings) -> Iterator[FileResult]:
                         w.task = None
                         continue
                     except (EOFError, OSError):
-                        reason = "reader crashed on this file"
+                        w.proc.join(timeout=1)
+                        reason = _crash(w.proc.exitcode)
                 elif time.monotonic() >= w.deadline:
                     reason = f"timed out after {timeout:g} s"
                 else:
                     continue
                 w.stop(kill=True)
-                done[index] = FileResult(path, sha256(Path(path)), "error", reason)
+                # No hash: nothing in this process reads a document (a FIFO would block it).
+                done[index] = FileResult(path, None, "error", reason)
                 workers[i] = _Worker(settings)
             while emitted in done:
                 yield done.pop(emitted)
@@ -125,3 +177,11 @@ def run_files(paths: list[str], settings: Settings) -> Iterator[FileResult]:
     finally:
         for w in workers:
             w.stop(kill=w.task is not None)
+
+
+def _crash(exitcode: int | None) -> str:
+    """The reason for a worker that died on a file, with the signal that ended it."""
+    if exitcode is not None and exitcode < 0:
+        name = signal.Signals(-exitcode).name if -exitcode in signal.valid_signals() else ""
+        return f"reader crashed on this file ({name or f'signal {-exitcode}'})"
+    return "reader crashed on this file"

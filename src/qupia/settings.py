@@ -14,7 +14,10 @@ class Settings:
     reference_date: date = field(default_factory=date.today)
     enabled: frozenset[str] | None = None  # None: every rule
     severity: dict[str, str] = field(default_factory=dict)  # code → severity override
-    evidence: bool = True
+    evidence: bool = True  # False (--no-evidence): no words of the document in any output
+    # Findings keep their evidence in memory, never in output, even when evidence is off: the
+    # CLI hashes it for baseline identities (qupia.baseline). Messages follow `evidence`.
+    keep_evidence: bool = False
     limits: Limits = field(default_factory=Limits)
     jobs: int = 1
     lang: str = "en"  # kk | ru | en: the language of messages and explanations

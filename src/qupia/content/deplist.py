@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from qupia.content.detect import Text
 from qupia.content.packs import ITEM, Cue, CueSpec, _compile
+from qupia.fsio import read_regular
 from qupia.i18n import _
 from qupia.markings.patterns import PatternError, load_yaml
 from qupia.model import CategoryMatch, Level, ListMatch, Marking
@@ -75,9 +76,13 @@ def load_list(path: Path) -> DepartmentalList:
 def _load(path_str: str) -> DepartmentalList:
     path = Path(path_str)
     try:
-        spec = ListSpec.model_validate(load_yaml(path.read_text(encoding="utf-8")))
+        spec = ListSpec.model_validate(load_yaml(read_regular(path).decode("utf-8")))
     except OSError as exc:
         raise PatternError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise PatternError(f"{path}: not UTF-8 text") from None
+    except (RecursionError, MemoryError):
+        raise PatternError(f"{path}: not valid YAML: nested too deeply") from None
     except yaml.YAMLError as exc:
         raise PatternError(f"{path}: not valid YAML: {exc}") from None
     except ValidationError as exc:

@@ -23,6 +23,7 @@ LABELS = ("DISCLOSE", "ART17", "A11", "A12", "A13", "A14")
 CHUNK = 2_500  # characters the classifier reads at a time
 MAX_CHUNKS = 24  # at most this many chunks, spread over the document
 WINDOW = 700  # characters of a paragraph window (whole lines) for the per-paragraph maximum
+LONG_LINE = 20_000  # a line longer than this is read in WINDOW-sized pieces (_lines)
 MAX_WINDOWS = 12  # corpus documents have at most 6; a long document is sampled evenly
 STEM = 6  # letters kept of each word: a crude stem for agglutinative Kazakh and Russian
 _STEM = re.compile(rf"\b(\w{{{STEM}}})\w+")
@@ -68,9 +69,49 @@ def model_texts(folded: str) -> list[str]:
     return [t for t in texts if t] or [""]
 
 
+def import_spacy() -> Any:
+    """``spacy``, imported without its command-line package ``spacy.cli``.
+
+    spaCy's ``__init__`` imports ``spacy.cli.info``, and ``spacy.cli`` imports requests and
+    urllib3, whose import opens (and binds) an IPv6 socket to learn whether the host has IPv6
+    (``urllib3.util.connection.HAS_IPV6``). qupia needs no network and must open no socket: a
+    placeholder stands for ``spacy.cli`` while spaCy is imported and is removed after, so a
+    later ``import spacy.cli`` (training a model) gets the real one.
+    """
+    import sys
+    import types
+
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    placeholders = {}
+    if "spacy.cli" not in sys.modules:
+        cli = types.ModuleType("spacy.cli")
+        cli.__path__ = []  # a package, so that spacy.cli.info resolves below it
+        info = types.ModuleType("spacy.cli.info")
+
+        def unavailable(*args: Any, **kwargs: Any) -> Any:
+            raise RuntimeError("spacy.info is not available inside qupia")
+
+        info.info = unavailable  # type: ignore[attr-defined]
+        cli.info = info  # type: ignore[attr-defined]
+        placeholders = {"spacy.cli": cli, "spacy.cli.info": info}
+        sys.modules.update(placeholders)
+    try:
+        import spacy
+    finally:
+        for name, module in placeholders.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+        spacy_module = sys.modules.get("spacy")
+        if spacy_module is not None and getattr(spacy_module, "cli", None) is placeholders.get(
+                "spacy.cli"):
+            delattr(spacy_module, "cli")
+    return spacy
+
+
 @functools.lru_cache(maxsize=2)
 def load_model(path: str | None = None) -> Any:
-    import spacy
+    spacy = import_spacy()
 
     where = Path(path) if path else models_dir() / "content" / "textcat"
     if not where.exists():
@@ -90,7 +131,7 @@ def model_windows(folded: str) -> list[str]:
     windows: list[str] = []
     current: list[str] = []
     size = 0
-    for line in folded.split("\n"):
+    for line in _lines(folded):
         current.append(line)
         size += len(line) + 1
         if size >= WINDOW:
@@ -102,6 +143,26 @@ def model_windows(folded: str) -> list[str]:
         step = len(windows) / MAX_WINDOWS
         windows = [windows[int(i * step)] for i in range(MAX_WINDOWS)]
     return [t for t in (_normalise(w) for w in windows) if t]
+
+
+def _lines(folded: str) -> list[str]:
+    """The lines of *folded*, a line longer than LONG_LINE cut into WINDOW-sized pieces (at a
+    space where there is one): a text file of one 1,500,000-character line is read in windows
+    like any other, never handed to spaCy whole (its limit is 1,000,000 characters, E088).
+    Lines of ordinary documents (a long paragraph is a few thousand characters) are kept whole,
+    as the classifier was calibrated on them."""
+    out: list[str] = []
+    for line in folded.split("\n"):
+        if len(line) <= LONG_LINE:
+            out.append(line)
+            continue
+        while len(line) > WINDOW:
+            cut = line.rfind(" ", WINDOW // 2, WINDOW)
+            cut = cut if cut > 0 else WINDOW
+            out.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        out.append(line)
+    return out
 
 
 def predict(nlp: Any, folded: str) -> dict[str, float]:

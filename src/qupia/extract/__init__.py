@@ -6,12 +6,14 @@ error, not a silent guess, because a user who mislabels a secret document should
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from qupia.extract.errors import ExtractError, Limits
 from qupia.model import Document
 
-__all__ = ["SUFFIXES", "ExtractError", "Limits", "extract", "sniff"]
+__all__ = ["SUFFIXES", "ExtractError", "Limits", "extract", "regular_file", "sniff"]
 
 #: File name endings qupia reads.
 SUFFIXES: dict[str, str] = {".pdf": "pdf", ".docx": "docx", ".docm": "docx", ".txt": "txt"}
@@ -30,16 +32,32 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+def regular_file(path: Path) -> os.stat_result:
+    """Its ``stat`` (through symbolic links) when *path* is a regular file; otherwise
+    :class:`ExtractError` ("not a regular file"). Only ``stat``: a FIFO or a device is never
+    opened, since opening or reading one can block for ever (a FIFO) or never end (/dev/zero)."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise ExtractError(f"cannot read file: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = next((name for test, name in _KINDS if test(st.st_mode)), "special")
+        raise ExtractError(f"not a regular file ({kind})")
+    return st
+
+
 def extract(path: Path, limits: Limits | None = None) -> Document:
     """Read *path* into a Document or raise :class:`ExtractError` with a one-line reason."""
     limits = limits or Limits()
     claimed = SUFFIXES.get(path.suffix.lower())
     if claimed is None:
         raise ExtractError(f"unsupported file type {path.suffix or '(no extension)'!r}")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ExtractError(f"cannot read file: {exc.strerror or exc}") from None
+    size = regular_file(path).st_size
     if size == 0:
         raise ExtractError("empty file")
     if size > limits.max_file_bytes:

@@ -19,3 +19,6 @@ class Limits:
     max_zip_ratio: float = 200.0
     max_zip_members: int = 10_000
     timeout_seconds: float = 120.0
+    #: Address space a worker process may use (RLIMIT_AS); 0: no limit. Going over it costs the
+    #: file being read, which is reported "over the memory limit", not the scan.
+    memory_bytes: int = 2048 * 1024 * 1024

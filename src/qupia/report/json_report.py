@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from datetime import date
 from typing import Any, TextIO
@@ -20,10 +20,13 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def marking_dict(m: Marking) -> dict[str, Any]:
+def marking_dict(m: Marking, evidence: bool = True) -> dict[str, Any]:
+    """A marking; its words (``text``) are null when the report may carry none of the
+    document's words (``--no-evidence``): ``level`` and ``form`` say what the mark was."""
     r = m.requisites
     return {
-        "level": m.level.value, "text": m.text, "page": m.page, "region": m.region.value,
+        "level": m.level.value, "text": m.text if evidence else None, "page": m.page,
+        "region": m.region.value,
         "requisites": {"copy": r.copy, "list_item": r.list_item, "date": _day(r.date),
                        "period_years": r.period_years, "until": _day(r.until),
                        "extended_until": _day(r.extended_until)},
@@ -52,7 +55,8 @@ def file_dict(result: FileResult, settings: Settings) -> dict[str, Any]:
         "document_level": level.value if level else None,
         "limited": facts.limited if facts else False,
         "declassified": facts.declassified if facts else False,
-        "markings": [marking_dict(m) for m in facts.markings] if facts else [],
+        "markings": ([marking_dict(m, settings.evidence) for m in facts.markings]
+                     if facts else []),
         "categories": [
             {"article": c.article, "item": c.item, "score": round(c.score, 3),
              "evidence": [asdict(e) for e in c.evidence] if settings.evidence else [],
@@ -69,7 +73,10 @@ def file_dict(result: FileResult, settings: Settings) -> dict[str, Any]:
     }
 
 
-def summary(files: list[dict[str, Any]]) -> dict[str, Any]:
+def summary(files: list[dict[str, Any]],
+            skipped: Mapping[str, int] | None = None) -> dict[str, Any]:
+    """Counts over the report. ``skipped`` (an addition to qupia-report/1): the files a folder
+    scan found but cannot read, by suffix — a scan fails closed and says what it left out."""
     counts = dict.fromkeys(FAMILIES, 0)
     for f in files:
         for finding in f["findings"]:
@@ -77,18 +84,22 @@ def summary(files: list[dict[str, Any]]) -> dict[str, Any]:
     return {"files": len(files), "errors": sum(1 for f in files if f["status"] == "error"),
             "findings": counts,
             "suppressed": sum(len(f["suppressed"]) for f in files),
-            "baselined": sum(f["baselined"] for f in files)}
+            "baselined": sum(f["baselined"] for f in files),
+            "skipped": {"files": sum((skipped or {}).values()),
+                        "types": dict(sorted((skipped or {}).items()))}}
 
 
-def report(results: Iterable[FileResult], settings: Settings) -> dict[str, Any]:
+def report(results: Iterable[FileResult], settings: Settings,
+           skipped: Mapping[str, int] | None = None) -> dict[str, Any]:
     files = [file_dict(r, settings) for r in results]
     return {
         "schema": SCHEMA, "tool": {"name": "qupia", "version": __version__},
         "reference_date": settings.reference_date.isoformat(),
-        "files": files, "summary": summary(files),
+        "files": files, "summary": summary(files, skipped),
     }
 
 
-def emit(results: Iterable[FileResult], settings: Settings, out: TextIO) -> None:
-    json.dump(report(results, settings), out, ensure_ascii=False, indent=2)
+def emit(results: Iterable[FileResult], settings: Settings, out: TextIO,
+         skipped: Mapping[str, int] | None = None) -> None:
+    json.dump(report(results, settings, skipped), out, ensure_ascii=False, indent=2)
     out.write("\n")

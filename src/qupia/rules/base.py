@@ -27,6 +27,7 @@ class Facts:
     categories: tuple[CategoryMatch, ...]
     reference_date: date
     list_matches: tuple[ListMatch, ...] = ()  # items of a loaded departmental list that apply
+    quote: bool = True  # messages may quote a mark's words; False with --no-evidence
 
 
 class RuleModule(Protocol):
@@ -66,6 +67,15 @@ def finding(
         region=mark.region.value if mark else None,
         evidence=evidence if evidence is not None else (mark.text if mark else ""),
     )
+
+
+def quoted(mark: Marking, facts: Facts) -> str:
+    """How a message names *mark*: its words as written, or — when the report may carry no
+    words of the document (``--no-evidence``) — its level and the identifier of its form
+    (``<secret: ru-secret>``), which say what the mark was without quoting it."""
+    from qupia.i18n import level_name
+
+    return mark.text if facts.quote else f"<{level_name(mark.level)}: {mark.form}>"
 
 
 def add_years(day: date, years: int) -> date:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from qupia.i18n import _
 from qupia.model import Finding, Level
-from qupia.rules.base import Facts, finding
+from qupia.rules.base import Facts, finding, quoted
 
 CODE = "QP101"
 NAME = "limited-mark-on-secret"
@@ -49,6 +49,6 @@ def check(facts: Facts) -> list[Finding]:
     return [finding(
         __name__,
         _('Article {article} content (item {item}) is marked only "{mark}", which is not a '
-          "state-secret mark").format(article=top.article, item=top.item, mark=mark.text),
+          "state-secret mark").format(article=top.article, item=top.item, mark=quoted(mark, facts)),
         mark, article=top.item, evidence=evidence,
     )]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from qupia.i18n import _, level_name, place
 from qupia.model import LEGAL_LEVELS, Finding
-from qupia.rules.base import Facts, finding, level_mark, list_requirement
+from qupia.rules.base import Facts, finding, level_mark, list_requirement, quoted
 
 CODE = "QP102"
 NAME = "insufficient-level"
@@ -45,7 +45,7 @@ def check(facts: Facts) -> list[Finding]:
         __name__,
         _('Mark "{mark}" ({level}) {place} is below the level {required} that departmental '
           'list item {item} ("{title}") sets ({why})').format(
-            mark=mark.text, level=level_name(level), place=place(mark),
+            mark=quoted(mark, facts), level=level_name(level), place=place(mark),
             required=level_name(top.level), item=top.id, title=top.title, why=top.why),
         mark, article=f"list item {top.id}",
     )]

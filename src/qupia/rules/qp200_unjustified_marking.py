@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from qupia.i18n import _, place
 from qupia.model import Finding
-from qupia.rules.base import Facts, finding, level_mark
+from qupia.rules.base import Facts, finding, level_mark, quoted
 from qupia.rules.content_facts import article17, classifiable
 
 CODE = "QP200"
@@ -45,6 +45,6 @@ def check(facts: Facts) -> list[Finding]:
     return [finding(
         __name__,
         _('Mark "{mark}" {place}, but no Article 11–14 content was found to justify it').format(
-            mark=mark.text, place=place(mark)),
+            mark=quoted(mark, facts), place=place(mark)),
         mark,
     )]

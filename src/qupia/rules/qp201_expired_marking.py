@@ -32,7 +32,7 @@ from datetime import date
 
 from qupia.i18n import _, ngettext, place
 from qupia.model import LEGAL_LEVELS, Finding, Marking
-from qupia.rules.base import Facts, add_years, finding
+from qupia.rules.base import Facts, add_years, finding, quoted
 
 CODE = "QP201"
 NAME = "expired-marking"
@@ -74,7 +74,7 @@ def check(facts: Facts) -> list[Finding]:
             return [finding(
                 __name__,
                 _('Mark "{mark}" {place} has expired: {why}, and no declassification is '
-                  "noted").format(mark=mark.text, place=place(mark), why=why),
+                  "noted").format(mark=quoted(mark, facts), place=place(mark), why=why),
                 mark, article=article,
             )]
     return []

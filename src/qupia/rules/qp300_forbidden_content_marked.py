@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from qupia.i18n import _, place
 from qupia.model import Finding
-from qupia.rules.base import Facts, finding
+from qupia.rules.base import Facts, finding, quoted
 from qupia.rules.content_facts import classifiable, marked_article17, quote
 
 CODE = "QP300"
@@ -49,6 +49,6 @@ def check(facts: Facts) -> list[Finding]:
     return [finding(
         __name__,
         _('Mark "{mark}" {place} classifies Article 17 matter (item {item}), which the law '
-          "forbids classifying").format(mark=mark.text, place=place(mark), item=top.item),
+          "forbids classifying").format(mark=quoted(mark, facts), place=place(mark), item=top.item),
         mark, article=top.item, evidence=quote(top),
     )]

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from qupia.i18n import _, ngettext, place
 from qupia.model import LEGAL_LEVELS, Finding
-from qupia.rules.base import Facts, add_years, finding
+from qupia.rules.base import Facts, add_years, finding, quoted
 
 CODE = "QP302"
 NAME = "period-over-30-years"
@@ -51,7 +51,7 @@ def check(facts: Facts) -> list[Finding]:
         return [finding(
             __name__,
             _('Mark "{mark}" {place} states {why}, over the 30-year limit').format(
-                mark=mark.text, place=place(mark), why=why),
+                mark=quoted(mark, facts), place=place(mark), why=why),
             mark,
         )]
     return []

@@ -26,7 +26,7 @@ from __future__ import annotations
 from qupia.i18n import _, place
 from qupia.markings.fold import fold
 from qupia.model import Finding, Level
-from qupia.rules.base import Facts, finding
+from qupia.rules.base import Facts, finding, quoted
 
 CODE = "QP303"
 NAME = "nonstandard-marking"
@@ -46,7 +46,7 @@ def check(facts: Facts) -> list[Finding]:
         out.append(finding(
             __name__,
             _('Stamp "{mark}" {place} is not one of the three secrecy marks of Article 18'
-              ).format(mark=mark.text, place=place(mark)),
+              ).format(mark=quoted(mark, facts), place=place(mark)),
             mark,
         ))
     return out

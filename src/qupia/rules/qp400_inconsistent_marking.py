@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from qupia.i18n import _, level_name, place
 from qupia.model import LEGAL_LEVELS, Finding, Level, Marking, legal_level
-from qupia.rules.base import Facts, finding
+from qupia.rules.base import Facts, finding, quoted
 
 CODE = "QP400"
 NAME = "inconsistent-marking"
@@ -48,8 +48,8 @@ def check(facts: Facts) -> list[Finding]:
     return [finding(
         __name__,
         _('"{first}" ({first_level}) {first_place} but "{second}" ({second_level}) '
-          "{second_place}").format(first=a.text, first_level=level_name(low), first_place=place(a),
-                                   second=b.text, second_level=level_name(high),
-                                   second_place=place(b)),
+          "{second_place}").format(first=quoted(a, facts), first_level=level_name(low),
+                                   first_place=place(a), second=quoted(b, facts),
+                                   second_level=level_name(high), second_place=place(b)),
         a, evidence=f"{a.text} | {b.text}",
     )]
