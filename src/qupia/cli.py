@@ -28,12 +28,14 @@ from qupia import __version__, baseline, i18n
 from qupia.config import ConfigError, discover, peek, read_config, select
 from qupia.fsio import WriteError, atomic_writer, check_writable
 from qupia.i18n import _
-from qupia.markings import PatternError
 from qupia.model import SEVERITIES
 from qupia.report import EMITTERS
-from qupia.rules import RULES, by_code
 from qupia.settings import Settings
 from qupia.walk import Walk, collect, skipped_line
+
+# Start-up: `qupia --version` and `--help` import only click and the light modules above; the
+# rules, the pattern packs and the pipeline (numpy, regex, pydantic …) are imported by the
+# commands that use them.
 
 
 @contextmanager
@@ -98,7 +100,13 @@ class _Group(_Translated, click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (ConfigError, PatternError, WriteError) as exc:
+        except (ConfigError, WriteError) as exc:
+            click.echo(f"qupia: {_printable(str(exc))}", err=True)
+            sys.exit(2)
+        except Exception as exc:
+            patterns = sys.modules.get("qupia.markings.patterns")  # loaded if patterns were read
+            if patterns is None or not isinstance(exc, patterns.PatternError):
+                raise
             click.echo(f"qupia: {_printable(str(exc))}", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
@@ -202,6 +210,8 @@ def _resolve(paths: tuple[str, ...], config_path: str | None, reference_date: An
              content_threshold: float | None = None, memory_limit: int | None = None,
              ) -> tuple[Settings, dict[str, Any], Walk]:
     """Options and configuration → settings (resolved once), the configuration, the files."""
+    from qupia.rules import RULES
+
     known = {r.CODE for r in RULES}
     found = Path(config_path) if config_path else discover(Path.cwd())
     conf = read_config(found, known) if found else {}
@@ -370,6 +380,8 @@ def baseline_command(paths: tuple[str, ...], output: str | None, reference_date:
 @lang_option
 def rules_command(lang: str | None) -> None:
     """List every rule: code, name, family, default severity, article."""
+    from qupia.rules import RULES
+
     for r in RULES:
         click.echo(f"{r.CODE}  {r.NAME:<26} {r.FAMILY:<12} {r.SEVERITY:<8} "
                    f"Art. {r.ARTICLE:<6} {i18n.summary(r)}")
@@ -380,6 +392,8 @@ def rules_command(lang: str | None) -> None:
 @lang_option
 def explain(code: str, lang: str | None) -> None:
     """Print a rule's documentation."""
+    from qupia.rules import by_code
+
     rule = by_code(code)
     if rule is None:
         raise click.BadParameter(_("no rule {code!r}; see `qupia rules`").format(code=code),

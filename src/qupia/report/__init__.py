@@ -1,18 +1,36 @@
-"""Findings → text, JSON, SARIF: one emitter per format behind one interface, ``emit``."""
+"""Findings → text, JSON, SARIF: one emitter per format behind one interface, ``emit``.
+
+The emitters are imported when one is asked for (``EMITTERS[name]``), so that ``qupia
+--help`` can list the formats without importing the pipeline they report on.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TextIO
+import importlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, TextIO
 
-from qupia.engine import FileResult
-from qupia.report import json_report, sarif, text_report
-from qupia.settings import Settings
+if TYPE_CHECKING:
+    from qupia.engine import FileResult
+    from qupia.settings import Settings
 
-Emitter = Callable[[Iterable[FileResult], Settings, TextIO], None]
+Emitter = Callable[["Iterable[FileResult]", "Settings", TextIO], None]
 
-EMITTERS: dict[str, Emitter] = {
-    "text": text_report.emit,
-    "json": json_report.emit,
-    "sarif": sarif.emit,
-}
+_MODULES = {"text": "text_report", "json": "json_report", "sarif": "sarif"}
+
+
+class _Emitters(Mapping[str, Emitter]):
+    """Format name → its module's ``emit``, imported on first use."""
+
+    def __getitem__(self, name: str) -> Emitter:
+        module = importlib.import_module(f"{__name__}.{_MODULES[name]}")
+        return module.emit  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_MODULES)
+
+    def __len__(self) -> int:
+        return len(_MODULES)
+
+
+EMITTERS: Mapping[str, Emitter] = _Emitters()
