@@ -111,12 +111,33 @@ def import_spacy() -> Any:
 
 @functools.lru_cache(maxsize=2)
 def load_model(path: str | None = None) -> Any:
-    spacy = import_spacy()
+    """The classifier, ready to ``pipe`` texts: :class:`qupia.content.bow.BowModel`, spaCy's
+    bag-of-words inference over the saved pipeline's weights and tokeniser, without importing
+    spaCy (``tests/test_bow.py`` proves its scores equal spaCy's on the whole corpus). Its
+    plain data is read once from the pipeline and kept in the user cache
+    (:mod:`qupia.cache`), keyed by the pipeline files' hashes."""
+    from qupia import cache
+    from qupia.content import bow
 
     where = Path(path) if path else models_dir() / "content" / "textcat"
     if not where.exists():
         raise FileNotFoundError(f"content model not found at {where}; run `make model`")
-    return spacy.load(where)
+    files = [where / name for name in _PIPELINE_FILES]
+    data = cache.cached("textcat", files, lambda: bow.read_pipeline(where),
+                        Path(bow.__file__).read_text(encoding="utf-8"))
+    return bow.build(data)
+
+
+def load_spacy_model(path: str | None = None) -> Any:
+    """The saved spaCy pipeline itself (training and the equivalence test use it)."""
+    import spacy
+
+    return spacy.load(Path(path) if path else models_dir() / "content" / "textcat")
+
+
+#: the files of the saved pipeline that the classifier's inference reads
+_PIPELINE_FILES = ("config.cfg", "meta.json", "tokenizer", "textcat_multilabel/cfg",
+                   "textcat_multilabel/model")
 
 
 def _normalise(text: str) -> str:

@@ -1,0 +1,109 @@
+"""A cache of what qupia builds from its own data files (compiled pattern packs, the content
+model's weights), so that a short run loads them ready instead of building them again.
+
+- Where: ``$XDG_CACHE_HOME/qupia`` (else ``~/.cache/qupia``), or ``$QUPIA_CACHE_DIR``;
+  ``QUPIA_NO_CACHE=1`` turns it off. A folder that cannot be written only means no cache.
+- What: only what is built from the pattern and model files qupia ships, never a document's
+  text or anything read from a document.
+- Keyed by the SHA-256 of those files, of the Python files that build the object, and of the
+  Python version: an edited pattern file or a new qupia builds a new entry (older entries of
+  the same name are removed).
+- Safe: an entry is written to a temporary file and renamed into place (two processes that
+  build it at once each write a whole file; the last rename wins), and starts with the
+  SHA-256 of its content, checked before it is read: a truncated or corrupt entry is rebuilt.
+  Entries are pickles, so the folder must be the user's own (it is created with mode 0700).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+_MAGIC = b"qupia-cache/1\n"
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when caching is off."""
+    if os.environ.get("QUPIA_NO_CACHE"):
+        return None
+    chosen = os.environ.get("QUPIA_CACHE_DIR")
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "qupia"
+
+
+def key_of(files: Iterable[Path], *extra: str) -> str:
+    """SHA-256 over the names and contents of *files*, the interpreter's version and *extra*."""
+    digest = hashlib.sha256()
+    digest.update(sys.version.encode())
+    for part in extra:
+        digest.update(b"\0" + part.encode())
+    for path in files:
+        digest.update(b"\0" + path.name.encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cached(name: str, files: Iterable[Path], build: Callable[[], T], *extra: str) -> T:
+    """The object *build* makes from *files*: from the cache when an entry with the same key
+    is there and intact, else built and stored."""
+    folder = cache_dir()
+    if folder is None:
+        return build()
+    try:
+        key = key_of(files, name, *extra)
+    except OSError:
+        return build()  # a source cannot be read: build() reports it properly
+    entry = folder / f"{name}-{key[:40]}.pickle"
+    loaded = _read(entry)
+    if loaded is not None:
+        return loaded  # type: ignore[no-any-return]
+    value = build()
+    _write(folder, entry, name, value)
+    return value
+
+
+def _read(entry: Path) -> object | None:
+    try:
+        data = entry.read_bytes()
+    except OSError:
+        return None
+    head = len(_MAGIC) + 32
+    if not data.startswith(_MAGIC) or hashlib.sha256(data[head:]).digest() != data[
+            len(_MAGIC):head]:
+        return None
+    try:
+        return pickle.loads(data[head:])
+    except Exception:  # an entry from an incompatible version of a library: rebuild it
+        return None
+
+
+def _write(folder: Path, entry: Path, name: str, value: object) -> None:
+    try:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}-", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
+            os.replace(tmp, entry)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        for old in folder.glob(f"{name}-*.pickle"):
+            if old != entry:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # no cache is only slower
