@@ -12,7 +12,9 @@ What spaCy 3.8 / thinc 8.3 compute, and this module repeats:
 - tokens: spaCy's ``Tokenizer`` (its ``_tokenize_affixes``, ``_split_affixes``,
   ``_attach_tokens`` and the special-case matcher) with the prefix, suffix, infix and URL
   expressions and the special cases saved in the pipeline's ``tokenizer`` file;
-- each token's ORTH id: MurmurHash64A of its UTF-8 bytes, seed 1 (spaCy's ``hash_string``);
+- each token's ORTH id: MurmurHash64A of its UTF-8 bytes, seed 1 (spaCy's ``hash_string``),
+  except for the few hundred strings that are spaCy's symbol names ("dep", "pos", "ORTH" …),
+  whose id is the symbol's number (``StringStore.add``);
 - ``extract_ngrams`` (ngram_size 2): the ids, and for each pair of neighbours MurmurHash64A of
   their 16 bytes, seed 0 (thinc's ``ops.ngrams``); distinct keys with their counts;
 - ``SparseLinear`` (v2 indexing): for each key, MurmurHash3_x86_32 of its 8 bytes with seeds 0
@@ -23,6 +25,7 @@ What spaCy 3.8 / thinc 8.3 compute, and this module repeats:
 
 from __future__ import annotations
 
+import configparser
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -297,7 +300,11 @@ class BowModel:
     ngram_size: int
     tokenizer: Tokenizer
     batch_size: int = 1000
+    symbols: dict[str, int] = field(default_factory=dict)  # spaCy's symbol name → its id
     _orth: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._orth.update(self.symbols)
 
     def _ids(self, tokens: list[str]) -> numpy.ndarray:
         orth = self._orth
@@ -350,6 +357,7 @@ def read_pipeline(where: Path) -> dict[str, Any]:
     """What :class:`BowModel` needs from a saved spaCy pipeline directory, as plain data: read
     with srsly's msgpack (spaCy's own reader), checked against what this module implements."""
     import srsly  # only when the cache is built
+    from spacy.symbols import IDS  # token ids of the strings that are symbol names
 
     config = (where / "config.cfg").read_text(encoding="utf-8")
     expected = ('@architectures = "spacy.TextCatBOW.v3"', "exclusive_classes = false",
@@ -370,7 +378,8 @@ def read_pipeline(where: Path) -> dict[str, Any]:
     labels = tuple(cfg["labels"])
     weights = numpy.asarray(params[0]["W"], dtype=numpy.float32).reshape(len(labels), -1)
     tokenizer = srsly.msgpack_loads((where / "tokenizer").read_bytes())
-    meta = srsly.read_json(where / "meta.json")
+    parsed = configparser.ConfigParser(interpolation=None)
+    parsed.read_string(config)
     return {
         "labels": labels,
         "weights": numpy.ascontiguousarray(weights),
@@ -379,11 +388,12 @@ def read_pipeline(where: Path) -> dict[str, Any]:
         "tokenizer": {k: tokenizer.get(k) for k in ("prefix_search", "suffix_search",
                                                     "infix_finditer", "token_match",
                                                     "url_match", "exceptions")},
-        "batch_size": int(meta.get("batch_size", 1000)),
+        "batch_size": parsed.getint("nlp", "batch_size", fallback=1000),
+        "symbols": {str(name): int(value) for name, value in IDS.items()},
     }
 
 
 def build(data: dict[str, Any]) -> BowModel:
     return BowModel(labels=tuple(data["labels"]), weights=data["weights"], bias=data["bias"],
                     ngram_size=data["ngram_size"], tokenizer=Tokenizer(data["tokenizer"]),
-                    batch_size=data["batch_size"])
+                    batch_size=data["batch_size"], symbols=data["symbols"])

@@ -136,7 +136,7 @@ def load_spacy_model(path: str | None = None) -> Any:
 
 
 #: the files of the saved pipeline that the classifier's inference reads
-_PIPELINE_FILES = ("config.cfg", "meta.json", "tokenizer", "textcat_multilabel/cfg",
+_PIPELINE_FILES = ("config.cfg", "tokenizer", "textcat_multilabel/cfg",
                    "textcat_multilabel/model")
 
 

@@ -1,0 +1,82 @@
+"""The classifier's numpy inference (qupia.content.bow) gives exactly spaCy's tokens and scores.
+
+spaCy stays the reference: the saved pipeline is loaded with spaCy and both read the same
+texts — what qupia's classifier reads (chunks and paragraph windows of folded text) from every
+document of the corpus, the hidden set, the public texts, the samples and the law — and every
+token and every score must be equal, float for float.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from corpus.build import load_sources
+from qupia.content.bow import murmur64a
+from qupia.content.model import load_model, load_spacy_model, model_texts, model_windows
+from qupia.markings.fold import fold, latin_to_cyrillic
+from tests.conftest import ROOT
+
+SETS = ["corpus/src", "corpus/hidden/src", "corpus/public/src", "corpus/public-2/src",
+        "corpus/samples/src"]
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _documents(every: int) -> list[str]:
+    docs = ["\n".join(_strings(source["pages"]))
+            for folder in SETS for source in load_sources(ROOT / folder)]
+    docs += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus" / "law").glob("*.txt"))]
+    return docs[::every]
+
+
+def _model_inputs(every: int = 1) -> list[str]:
+    texts: list[str] = []
+    for doc in _documents(every):
+        for folded in (fold(doc), latin_to_cyrillic(fold(doc))):
+            texts += model_texts(folded) + model_windows(folded)
+    return texts
+
+
+@pytest.fixture(scope="module")
+def models() -> tuple[Any, Any]:
+    return load_model(), load_spacy_model()
+
+
+def test_orth_hash_is_spacys() -> None:
+    from spacy.strings import hash_string
+
+    for word in ("", "a", "секрет", "әскери бөлім", "0000000", "x" * 17, "«»—"):
+        assert murmur64a(word.encode("utf-8"), 1) == hash_string(word)
+
+
+@pytest.mark.parametrize("every", [
+    pytest.param(1, marks=pytest.mark.slow, id="every-document"),
+    pytest.param(12, id="every-12th-document"),
+])
+def test_tokens_and_scores_equal_spacys_on_the_corpus(models: tuple[Any, Any], every: int
+                                                      ) -> None:
+    bow, nlp = models
+    texts = _model_inputs(every)
+    assert len(texts) > 2000 // every
+    tricky = ["(:0) ((:) :) a. e.g. °c. http://x.kz/a?b=1 …", "  two  spaces\tand tab ",
+              "п.0) «0000» —0— 0:00 x:)", "a"]
+    texts += tricky
+    ours = [bow.tokenizer(t) for t in texts]
+    theirs = [[t.text for t in doc] for doc in nlp.tokenizer.pipe(texts)]
+    assert [i for i, (a, b) in enumerate(zip(ours, theirs, strict=True)) if a != b] == []
+    # in batches, as predict() gives them (an empty text only comes alone: spaCy fails on an
+    # empty text beside others)
+    for at in range(0, len(texts), 40):
+        batch = [t for t in texts[at:at + 40] if t.strip()]
+        assert [d.cats for d in bow.pipe(batch)] == [d.cats for d in nlp.pipe(batch)]
+    assert [d.cats for d in bow.pipe([""])] == [d.cats for d in nlp.pipe([""])]
