@@ -12,13 +12,20 @@ model's weights), so that a short run loads them ready instead of building them 
   build it at once each write a whole file; the last rename wins), and starts with the
   SHA-256 of its content, checked before it is read: a truncated or corrupt entry is rebuilt.
   Entries are pickles, so the folder must be the user's own (it is created with mode 0700).
+- Ready: a compiled ``re`` pattern is stored as the compiled program that ``re`` hands to its
+  C engine (``_sre.compile``), not as its source, so loading it does not compile it again
+  (compiling the marks matcher alone takes about 0.1 s). The key holds the Python version,
+  and a program the engine refuses is compiled from its source instead.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import io
 import os
 import pickle
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -72,6 +79,47 @@ def cached(name: str, files: Iterable[Path], build: Callable[[], T], *extra: str
     return value
 
 
+def _compiled(pattern: re.Pattern[str]) -> tuple[object, ...]:
+    """The arguments ``re`` gives ``_sre.compile`` for *pattern* (caught as it compiles it
+    again): its source, flags, program, group count and names."""
+    import _sre
+    from re import _compiler  # type: ignore[attr-defined]
+
+    caught: list[tuple[object, ...]] = []
+    real = _sre.compile
+
+    def spy(*args: object) -> object:
+        caught.append(args)
+        return real(*args)
+
+    _sre.compile = spy
+    try:
+        _compiler.compile(pattern.pattern, pattern.flags)
+    finally:
+        _sre.compile = real
+    source, flags, code, groups, groupindex, indexgroup = caught[-1]
+    # the program's opcodes are int subclasses of re's own: stored as plain ints
+    return (source, flags, [int(c) for c in code], groups,  # type: ignore[attr-defined]
+            dict(groupindex), tuple(indexgroup))  # type: ignore[call-overload]
+
+
+def ready_pattern(args: tuple[object, ...]) -> re.Pattern[str]:
+    """A compiled pattern from :func:`_compiled`'s arguments (unpickling calls it)."""
+    import _sre
+
+    try:
+        return _sre.compile(*args)  # type: ignore[no-any-return]
+    except Exception:  # a program this engine does not take: compile the source
+        return re.compile(args[0], args[1])  # type: ignore[arg-type]
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj: object) -> object:
+        if type(obj) is re.Pattern and isinstance(obj.pattern, str):
+            return ready_pattern, (_compiled(obj),)
+        return NotImplemented
+
+
 def _read(entry: Path) -> object | None:
     try:
         data = entry.read_bytes()
@@ -81,15 +129,22 @@ def _read(entry: Path) -> object | None:
     if not data.startswith(_MAGIC) or hashlib.sha256(data[head:]).digest() != data[
             len(_MAGIC):head]:
         return None
+    enabled = gc.isenabled()
+    gc.disable()  # tens of thousands of new objects: no collection is needed meanwhile
     try:
         return pickle.loads(data[head:])
     except Exception:  # an entry from an incompatible version of a library: rebuild it
         return None
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _write(folder: Path, entry: Path, name: str, value: object) -> None:
     try:
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        buffer = io.BytesIO()
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+        payload = buffer.getvalue()
     except Exception:
         return
     try:

@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from qupia.content.detect import Text
@@ -43,7 +42,7 @@ from qupia.model import CategoryMatch, Level, ListMatch, Marking
 
 
 class ListItemSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str = Field(min_length=1)
     title: str
     level: Literal["special-importance", "top-secret", "secret"]
@@ -53,7 +52,7 @@ class ListItemSpec(BaseModel):
 
 
 class ListSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     schema_: Literal["qupia-departmental-list/1"] = Field(alias="schema")
     organisation: str
     min_score: float = Field(default=1.5, gt=0)
@@ -74,6 +73,8 @@ def load_list(path: Path) -> DepartmentalList:
 
 @functools.lru_cache(maxsize=4)
 def _load(path_str: str) -> DepartmentalList:
+    import yaml  # only when a list is configured
+
     path = Path(path_str)
     try:
         spec = ListSpec.model_validate(load_yaml(read_regular(path).decode("utf-8")))

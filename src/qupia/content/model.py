@@ -113,8 +113,8 @@ def import_spacy() -> Any:
 def load_model(path: str | None = None) -> Any:
     """The classifier, ready to ``pipe`` texts: :class:`qupia.content.bow.BowModel`, spaCy's
     bag-of-words inference over the saved pipeline's weights and tokeniser, without importing
-    spaCy (``tests/test_bow.py`` proves its scores equal spaCy's on the whole corpus). Its
-    plain data is read once from the pipeline and kept in the user cache
+    spaCy (``tests/test_bow.py`` proves its scores equal spaCy's on the whole corpus). It is
+    built once from the pipeline and kept, tokeniser expressions compiled, in the user cache
     (:mod:`qupia.cache`), keyed by the pipeline files' hashes."""
     from qupia import cache
     from qupia.content import bow
@@ -123,9 +123,8 @@ def load_model(path: str | None = None) -> Any:
     if not where.exists():
         raise FileNotFoundError(f"content model not found at {where}; run `make model`")
     files = [where / name for name in _PIPELINE_FILES]
-    data = cache.cached("textcat", files, lambda: bow.read_pipeline(where),
-                        Path(bow.__file__).read_text(encoding="utf-8"))
-    return bow.build(data)
+    return cache.cached("textcat", [*files, Path(bow.__file__)],
+                        lambda: bow.build(bow.read_pipeline(where)))
 
 
 def load_spacy_model(path: str | None = None) -> Any:

@@ -19,7 +19,6 @@ from typing import Any, Literal
 
 import ahocorasick
 import numpy
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from qupia.markings.fold import fold, fold_regex
@@ -34,7 +33,7 @@ ITEM = r"^(1[1-4])\.\d+(-1)?$|^17\.1\.(?:[1-9]|1[01])$"
 
 
 class CueSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     stems: list[str] = []
     regex: str | None = None
     weight: float = Field(default=1.0, gt=0, le=5)
@@ -50,7 +49,7 @@ class CueSpec(BaseModel):
 
 
 class ItemSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     item: str = Field(pattern=ITEM)
     title: str
     level: Literal["special-importance", "top-secret", "secret"] | None = None
@@ -59,7 +58,7 @@ class ItemSpec(BaseModel):
 
 
 class PackSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     schema_: Literal["qupia-categories/1"] = Field(alias="schema")
     article: Literal["11", "12", "13", "14", "17"]
     items: list[ItemSpec] = Field(min_length=1)
@@ -448,11 +447,24 @@ def load_packs(directory: Path | None = None) -> Packs:
 
 @functools.lru_cache(maxsize=4)
 def _load(directory: str) -> Packs:
-    items: dict[str, ItemSpec] = {}
-    cues: list[Cue] = []
+    """The compiled packs: from the user cache (:mod:`qupia.cache`) when the pack files and
+    the code that compiles them are unchanged, else compiled and stored there."""
+    from qupia import cache
+
     files = sorted(Path(directory).glob("art*.yaml"))
     if not files:
         raise PatternError(f"{directory}: no category packs (art*.yaml)")
+    here = Path(__file__).parent
+    code = [here / "packs.py", here.parent / "markings" / "fold.py",
+            here.parent / "markings" / "patterns.py"]
+    return cache.cached("packs", [*files, *code], lambda: _compile_packs(files))
+
+
+def _compile_packs(files: list[Path]) -> Packs:
+    import yaml
+
+    items: dict[str, ItemSpec] = {}
+    cues: list[Cue] = []
     for path in files:
         text = path.read_text(encoding="utf-8")
         try:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from qupia.markings.fold import fold_regex
@@ -16,20 +15,20 @@ from qupia.markings.patterns import PatternError, load_yaml, patterns_dir
 
 
 class SignalSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     name: str = Field(pattern=r"^[a-z0-9-]+$")
     regex: str
     text: Literal["folded", "original"] = "folded"
 
 
 class LegalActSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     regex: str
     min_count: int = Field(ge=1)
 
 
 class SignalsSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     schema_: Literal["qupia-signals/1"] = Field(alias="schema")
     legal_act: LegalActSpec
     specific: list[SignalSpec]
@@ -71,7 +70,22 @@ def load_signals(path: Path | None = None) -> Signals:
 
 @functools.lru_cache(maxsize=4)
 def _load(path_str: str) -> Signals:
+    """The compiled signals: from the user cache (:mod:`qupia.cache`) when the file and the
+    code that compiles it are unchanged, else compiled and stored there."""
+    from qupia import cache
+
     path = Path(path_str)
+    here = Path(__file__).parent
+    code = [here / "signals.py", here.parent / "markings" / "fold.py"]
+    try:
+        return cache.cached("signals", [path, *code], lambda: _compile_signals(path))
+    except OSError as exc:
+        raise PatternError(f"{path}: {str(exc).splitlines()[0]}") from None
+
+
+def _compile_signals(path: Path) -> Signals:
+    import yaml
+
     try:
         spec = SignalsSpec.model_validate(load_yaml(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError) as exc:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import regex
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from qupia.markings.fold import DIGIT_GLYPHS, HOMOGLYPHS, INVISIBLE, fold, fold_regex
@@ -28,6 +27,8 @@ class PatternError(Exception):
 def load_yaml(text: str) -> Any:
     """Parse YAML with libyaml's C parser when PyYAML has it (ten times faster than the pure
     Python one on the category packs, which start-up reads), else the Python one."""
+    import yaml  # only when a pack is compiled; a cached pack needs no YAML
+
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
@@ -49,7 +50,7 @@ Kind = Literal["legal", "limited", "declassified", "legacy", "nonstandard"]
 
 
 class FormSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     kind: Kind
     level: Level | None = None
@@ -72,7 +73,7 @@ class FormSpec(BaseModel):
 
 
 class Requisites(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     copy_: list[str] = Field(alias="copy")
     list_item: list[str]
     period: list[str]
@@ -81,7 +82,7 @@ class Requisites(BaseModel):
 
 
 class PackSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     schema_: Literal["qupia-markings/1"] = Field(alias="schema")
     forms: list[FormSpec]
     stamp_words: list[str]
@@ -245,7 +246,22 @@ def load(path: Path | None = None) -> Pack:
 
 @functools.lru_cache(maxsize=4)
 def _load(path_str: str) -> Pack:
+    """The compiled pack: from the user cache (:mod:`qupia.cache`) when the pattern file and
+    the code that compiles it are unchanged, else compiled and stored there."""
+    from qupia import cache
+
     path = Path(path_str)
+    here = Path(__file__).parent
+    try:
+        return cache.cached("markings", [path, here / "patterns.py", here / "fold.py"],
+                            lambda: _compile_pack(path))
+    except OSError as exc:
+        raise PatternError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _compile_pack(path: Path) -> Pack:
+    import yaml
+
     try:
         raw_text = path.read_text(encoding="utf-8")
         raw = load_yaml(raw_text)
