@@ -48,14 +48,18 @@ def words() -> list[str]:
     return out
 
 
-def document_words() -> list[str]:
+def document_words(lang: str | None = None) -> list[str]:
     """Running text that is not a legal act: the paragraphs of the corpus's documents (orders,
-    reports, letters, news) in id order. A legal act is not read in segments; this is."""
+    reports, letters, news) in id order, of one language when *lang* is given. A legal act is
+    not read in segments; this is."""
     import yaml
 
     out: list[str] = []
     for path in sorted((LAW.parent / "src").rglob("*.yaml")):
-        for page in yaml.safe_load(path.read_text(encoding="utf-8")).get("pages", []):
+        source = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if lang and source.get("lang") != lang:
+            continue
+        for page in source.get("pages", []):
             for block in page.get("blocks", []):
                 text = block if isinstance(block, str) else block.get("text", "")
                 out += str(text).split()

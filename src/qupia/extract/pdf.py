@@ -27,6 +27,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from qupia.extract import pages
 from qupia.extract.errors import ExtractError, Limits
 from qupia.model import Block, Document, Region
 
@@ -57,13 +58,32 @@ def read_pdf(path: Path, limits: Limits) -> Document:
         count = len(pdf)
         if count > limits.max_pages:
             raise ExtractError(f"{count} pages, over the limit of {limits.max_pages}")
+        # A long PDF's second half is read by a forked helper meanwhile (pages.py)
+        half = count // 2 if count >= pages.SPLIT_PAGES and pages.cores() > 1 else count
+        helper = pages.fork_reader(lambda: _read_range(path, half, count)) if half < count \
+            else None
         runs: list[tuple[int, str, tuple[float, float, float, float], float]] = []
-        for index in range(count):
+        for index in range(half):
             runs.extend(_page_runs(pdf, index))
+        if helper is not None:
+            rest = helper.result()
+            runs.extend(rest if rest is not None else _read_range(path, half, count, pdf))
     finally:
         pdf.close()
     blocks = _assign_regions(runs, count)
     return Document(path=str(path), format="pdf", pages=count, blocks=tuple(blocks))
+
+
+def _read_range(path: Path, start: int, end: int, pdf: pdfium.PdfDocument | None = None
+                ) -> list[tuple[int, str, tuple[float, float, float, float], float]]:
+    """The runs of pages start … end-1 (0-based), from *pdf* or from the file opened anew."""
+    own = pdf is None
+    pdf = pdf or _open(path)
+    try:
+        return [run for index in range(start, end) for run in _page_runs(pdf, index)]
+    finally:
+        if own:
+            pdf.close()
 
 
 def _page_runs(

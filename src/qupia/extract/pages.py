@@ -1,0 +1,82 @@
+"""Reading one long file on two cores: a forked helper process reads a range of its pages
+while the calling process reads the rest (issue 12: a 1,000-page PDF should not leave a core
+idle). The helper sends its result back pickled through a pipe and exits; if it fails in any
+way (an error, a crash, a result that cannot be read), the caller reads those pages itself, so
+errors are reported as they would be without the helper.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import pickle
+import signal
+from collections.abc import Callable
+from typing import Any
+
+#: a PDF of at least this many pages has its second half read by a helper process
+SPLIT_PAGES = 200
+
+
+def cores() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class Helper:
+    def __init__(self, pid: int, fd: int) -> None:
+        self.pid, self.fd = pid, fd
+
+    def result(self) -> Any | None:
+        """What the helper computed, or None when it failed."""
+        chunks = []
+        with os.fdopen(self.fd, "rb") as pipe:
+            while chunk := pipe.read(1 << 20):
+                chunks.append(chunk)
+        try:
+            _, status = os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            return None
+        if status != 0 or not chunks:
+            return None
+        try:
+            return pickle.loads(b"".join(chunks))
+        except Exception:
+            return None
+
+
+def _die_with_parent() -> None:
+    """Linux: the helper is killed when the process that forked it dies (a worker killed at
+    its time limit takes its helper along)."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def fork_reader(work: Callable[[], Any]) -> Helper | None:
+    """Run *work* in a forked process; None when the system cannot fork."""
+    if not hasattr(os, "fork"):
+        return None
+    read, write = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return None
+    if pid == 0:  # the helper: never returns
+        code = 1
+        try:
+            os.close(read)
+            _die_with_parent()
+            data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    return Helper(pid, read)

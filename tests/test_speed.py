@@ -1,0 +1,156 @@
+"""Issue 12's machinery: the user cache of compiled packs and model, and a long PDF read on
+two cores. Each test checks a property that would fail if the machinery were wrong; the
+speed figures themselves are measured by bench/bench.py."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import re
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from qupia import cache
+from qupia.extract import extract, pages
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def _pdf(path: Path, count: int) -> Path:
+    pdfmetrics.registerFont(TTFont("DejaVu", FONT))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    for page in range(count):
+        c.setFont("DejaVu", 10)
+        c.drawRightString(540, 800, "ҚҰПИЯ")
+        for line in range(20):
+            c.drawString(60, 740 - 14 * line, f"Бет {page + 1}, жол {line + 1}: әскери бөлім")
+        c.drawString(60, 40, f"Экз. № 1   {page + 1}-бет")
+        c.showPage()
+    c.save()
+    return path
+
+
+def test_a_long_pdf_read_in_two_processes_is_the_same_document(tmp_path: Path,
+                                                               monkeypatch) -> None:
+    path = _pdf(tmp_path / "long.pdf", 9)
+    whole = extract(path)
+    monkeypatch.setattr(pages, "SPLIT_PAGES", 2)
+    monkeypatch.setattr(pages, "cores", lambda: 2)
+    forked: list[object] = []
+    real = pages.fork_reader
+    monkeypatch.setattr(pages, "fork_reader", lambda work: forked.append(1) or real(work))
+    split = extract(path)
+    assert forked  # the helper did run
+    assert split == whole
+    assert {b.page for b in split.blocks} == set(range(1, 10))
+
+
+def test_a_failed_helper_gives_none_and_the_pages_are_read_all_the_same(
+        tmp_path: Path, monkeypatch) -> None:
+    helper = pages.fork_reader(lambda: 1 / 0)
+    assert helper is not None and helper.result() is None
+    path = _pdf(tmp_path / "long.pdf", 5)
+    whole = extract(path)
+    monkeypatch.setattr(pages, "SPLIT_PAGES", 2)
+    monkeypatch.setattr(pages, "cores", lambda: 2)
+    real = pages.fork_reader
+    monkeypatch.setattr(pages, "fork_reader", lambda work: real(lambda: 1 / 0))
+    assert extract(path) == whole
+
+
+def test_a_cached_pattern_is_ready_and_matches_as_compiled(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("QUPIA_CACHE_DIR", str(tmp_path))
+    source = tmp_path / "source.txt"
+    source.write_text("x")
+    built = []
+
+    def build() -> dict[str, re.Pattern[str]]:
+        built.append(1)
+        return {"p": re.compile(r"(?<!\w)(?P<w>ас[аa]\s+маңызды)(?!\w)", re.IGNORECASE)}
+
+    first = cache.cached("t", [source], build)
+    second = cache.cached("t", [source], build)
+    assert built == [1]  # the second came from the cache
+    assert second["p"] is not first["p"]
+    for text in ("Аса маңызды", "аса  маңызды", "асамаңызды", "xаса маңызды"):
+        assert bool(second["p"].search(text)) == bool(first["p"].search(text))
+    assert second["p"].groupindex == first["p"].groupindex
+
+
+def test_a_corrupt_or_stale_entry_is_rebuilt(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("QUPIA_CACHE_DIR", str(tmp_path / "c"))
+    source = tmp_path / "source.txt"
+    source.write_text("one")
+    assert cache.cached("t", [source], lambda: "one") == "one"
+    (entry,) = (tmp_path / "c").glob("t-*.pickle")
+    data = bytearray(entry.read_bytes())
+    data[-3] ^= 0xFF  # a flipped byte: the checksum no longer matches
+    entry.write_bytes(bytes(data))
+    assert cache.cached("t", [source], lambda: "rebuilt") == "rebuilt"
+    entry.write_bytes(entry.read_bytes()[:20])  # truncated
+    assert cache.cached("t", [source], lambda: "again") == "again"
+    source.write_text("two")  # the source changed: a new entry replaces the old one
+    assert cache.cached("t", [source], lambda: "two") == "two"
+    assert len(list((tmp_path / "c").glob("t-*.pickle"))) == 1
+
+
+def _build_in_process(folder: str, source: str, n: int) -> str:
+    import os
+
+    os.environ["QUPIA_CACHE_DIR"] = folder
+    return cache.cached("t", [Path(source)], lambda: "x" * 200_000 + str(n))[-1:]
+
+
+def test_concurrent_builds_leave_one_whole_entry(tmp_path: Path) -> None:
+    source = tmp_path / "source.txt"
+    source.write_text("s")
+    with mp.get_context("fork").Pool(4) as pool:
+        pool.starmap(_build_in_process, [(str(tmp_path / "c"), str(source), n)
+                                         for n in range(8)])
+    (entry,) = (tmp_path / "c").glob("t-*.pickle")
+    assert not list((tmp_path / "c").glob("*.tmp"))
+    loaded = cache.cached.__globals__["_read"](entry)
+    assert isinstance(loaded, str) and len(loaded) == 200_001
+
+
+def test_the_cache_holds_no_document_text(tmp_path: Path, monkeypatch) -> None:
+    from qupia.content.detect import load_calibration
+    from qupia.content.model import load_model
+    from qupia.content.packs import _load as packs_load
+    from qupia.content.signals import _load as signals_load
+    from qupia.engine import check_file
+    from qupia.markings.patterns import _load as marks_load
+    from qupia.settings import Settings
+
+    monkeypatch.setenv("QUPIA_CACHE_DIR", str(tmp_path / "c"))
+    for loader in (marks_load, packs_load, signals_load, load_model, load_calibration):
+        loader.cache_clear()
+    try:
+        word = "Жыргалбаевтыңзаставасы"
+        doc = tmp_path / "doc.txt"
+        doc.write_text(f"СЕКРЕТНО\nВойсковая часть 12345, {word}, 40 человек.\n",
+                       encoding="utf-8")
+        assert check_file(doc, Settings()).status == "ok"
+        entries = list((tmp_path / "c").glob("*.pickle"))
+        assert {e.name.split("-")[0] for e in entries} >= {"markings", "packs", "textcat"}
+        for entry in entries:
+            data = entry.read_bytes()
+            for form in (word, word.lower(), "12345"):
+                assert form.encode("utf-8") not in data
+    finally:
+        for loader in (marks_load, packs_load, signals_load, load_model, load_calibration):
+            loader.cache_clear()
+
+
+@pytest.mark.parametrize("value", ["1"])
+def test_no_cache_when_turned_off(tmp_path: Path, monkeypatch, value: str) -> None:
+    monkeypatch.setenv("QUPIA_CACHE_DIR", str(tmp_path / "c"))
+    monkeypatch.setenv("QUPIA_NO_CACHE", value)
+    source = tmp_path / "s"
+    source.write_text("s")
+    assert cache.cached("t", [source], lambda: 5) == 5
+    assert not (tmp_path / "c").exists()
