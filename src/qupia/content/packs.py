@@ -64,9 +64,14 @@ class PackSpec(BaseModel):
     items: list[ItemSpec] = Field(min_length=1)
 
 
+#: cue patterns compiled when the packs were built, loaded ready from the cache (:func:`_load`)
+_READY: dict[str, re.Pattern[str]] = {}
+
+
 @functools.cache
 def _regex(source: str) -> re.Pattern[str]:
-    return re.compile(source)
+    ready = _READY.get(source)
+    return ready if ready is not None else re.compile(source)
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,9 @@ class Packs:
     # cue index → every cue with the same pattern (items share cues): matched once for all
     same: dict[int, tuple[int, ...]]
     digit_first: frozenset[int] = frozenset()  # cues of `anywhere` whose match starts with \d
+    # every regex cue's two patterns (:attr:`Cue.pattern`, :attr:`Cue.search`), compiled once
+    # when the packs are built: the cache stores them ready, so no process compiles them again
+    compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False)
     # the last text hits() read, its tokens and anchor places: spread() on it reuses them
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -457,7 +465,9 @@ def _load(directory: str) -> Packs:
     here = Path(__file__).parent
     code = [here / "packs.py", here.parent / "markings" / "fold.py",
             here.parent / "markings" / "patterns.py"]
-    return cache.cached("packs", [*files, *code], lambda: _compile_packs(files))
+    packs = cache.cached("packs", [*files, *code], lambda: _compile_packs(files))
+    _READY.update(packs.compiled)
+    return packs
 
 
 def _compile_packs(files: list[Path]) -> Packs:
@@ -528,10 +538,12 @@ def _compile_packs(files: list[Path]) -> Packs:
         automaton.add_word(literal, (literal, anchor, needle))
     if len(automaton):
         automaton.make_automaton()
+    compiled = {p.pattern: p for cue in cues if not cue.words
+                for p in (cue.pattern, cue.search)}
     return Packs(items=items, cues=tuple(cues), automaton=automaton,
                  anchored={a: tuple(v) for a, v in anchored.items()}, spaced=spaced,
                  anywhere=tuple(anywhere), same={k: tuple(v) for k, v in same.items()},
-                 digit_first=frozenset(digit_first))
+                 digit_first=frozenset(digit_first), compiled=compiled)
 
 
 def _starts_with_digit(pattern: str) -> bool:
