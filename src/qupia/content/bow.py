@@ -33,6 +33,9 @@ from typing import Any
 
 import numpy
 
+_RUNS = re.compile(r"(?P<word>\S+)|(?P<ws>\s+)")  # \s is str.isspace, as spaCy's loop
+_CACHE_WORDS = 200_000  # distinct words whose tokens are remembered
+_OTHER_WS = re.compile(r"[^\S ]")  # whitespace other than " "
 _M64 = 0xC6A4A7935BD1E995
 _MASK64 = (1 << 64) - 1
 ORTH = 65  # spaCy's attribute id of a token's text, the key of a special case's tokens
@@ -126,6 +129,7 @@ class Tokenizer:
                 if pattern:
                     self._matched.setdefault(pattern, text)
         self._longest = max(map(len, self._matched), default=0)
+        self._starts = {pattern[0] for pattern in self._matched}
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def _find_prefix(self, text: str) -> int:
@@ -141,7 +145,22 @@ class Tokenizer:
 
     def __call__(self, text: str) -> list[str]:
         """The tokens' texts, as ``nlp.tokenizer(text)`` gives them."""
-        tokens, spaces = self._affixes_spaced(text, True)
+        if not text or text[0] == " " or text[-1] == " " or "  " in text or _OTHER_WS.search(
+                text):
+            tokens, spaces = self._affixes_spaced(text, True)
+        else:  # words between single spaces (what the classifier reads): each word once
+            words = text.split(" ")
+            cache = self._cache
+            if len(cache) > _CACHE_WORDS:  # a long run over many files: start again
+                cache.clear()
+            for word in set(words).difference(cache):
+                cache[word] = self.specials.get(word) or tuple(self._tokenize(word, True))
+            parts = [cache[w] for w in words]
+            tokens = [t for part in parts for t in part]
+            if not self._matched or self._starts.isdisjoint(tokens):
+                return tokens
+            spaces = [k == len(part) - 1 for part in parts for k in range(len(part))]
+            spaces[-1] = False
         return self._apply_specials(tokens, spaces) if self._matched else tokens
 
     def _affixes(self, text: str, specials: bool) -> list[str]:
@@ -152,23 +171,14 @@ class Tokenizer:
         token is that token's trailing space, any other whitespace is tokenised too."""
         tokens: list[str] = []
         spaces: list[bool] = []
-        if not text:
-            return tokens, spaces
-        start = 0
-        in_ws = text[0].isspace()
-        for i, ch in enumerate(text):
-            if ch.isspace() != in_ws:
-                if start < i:
-                    self._span(text[start:i], specials, tokens, spaces)
-                if ch == " ":
-                    spaces[-1] = True
-                    start = i + 1
-                else:
-                    start = i
-                in_ws = not in_ws
-        if start < len(text):
-            self._span(text[start:], specials, tokens, spaces)
-            spaces[-1] = text[-1] == " " and not in_ws
+        for run in _RUNS.finditer(text):
+            span = run.group()
+            if run.lastgroup == "ws" and tokens and span[0] == " ":
+                spaces[-1] = True  # the space after a token; the rest of the run is a span
+                span = span[1:]
+                if not span:
+                    continue
+            self._span(span, specials, tokens, spaces)
         return tokens, spaces
 
     def _span(self, span: str, specials: bool, tokens: list[str], spaces: list[bool]) -> None:
@@ -253,7 +263,8 @@ class Tokenizer:
         longest first (then the earliest), are replaced by the special case's tokens when the
         run's text (its inner spaces included) is that special case."""
         found: list[tuple[int, int]] = []
-        for start in range(len(tokens)):
+        starts = self._starts
+        for start in [i for i, token in enumerate(tokens) if token in starts]:
             for length in range(1, min(self._longest, len(tokens) - start) + 1):
                 if tuple(tokens[start:start + length]) in self._matched:
                     found.append((start, start + length))
