@@ -27,6 +27,7 @@ import resource
 import signal
 import sys
 import time
+from collections import deque
 from collections.abc import Iterator
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -37,6 +38,7 @@ from qupia.markings import load
 from qupia.settings import Settings
 
 _CTX = mp.get_context("fork")
+_AHEAD = 2  # files sent to a worker at a time
 
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -92,13 +94,26 @@ class _Worker:
         self.proc = _CTX.Process(target=_work, args=(child, settings, os.getpid()), daemon=True)
         self.proc.start()
         child.close()
-        self.task: tuple[int, str] | None = None
+        # files sent and not yet answered, the first being read; the next waits in the pipe,
+        # so that the worker need not wait for this process between two small files
+        self.queue: deque[tuple[int, str]] = deque()
         self.deadline = 0.0
 
+    @property
+    def task(self) -> tuple[int, str] | None:
+        """The file being read."""
+        return self.queue[0] if self.queue else None
+
     def give(self, index: int, path: str, timeout: float) -> None:
-        self.task = (index, path)
+        if not self.queue:
+            self.deadline = time.monotonic() + timeout
+        self.queue.append((index, path))
+        self.conn.send((index, path))
+
+    def finished(self, timeout: float) -> None:
+        """The first file is answered: the time limit now runs for the next."""
+        self.queue.popleft()
         self.deadline = time.monotonic() + timeout
-        self.conn.send(self.task)
 
     def kill(self) -> None:
         """SIGKILL the worker and its process group (helper programs a reader started)."""
@@ -144,7 +159,7 @@ def run_files(paths: list[str], settings: Settings) -> Iterator[FileResult]:
     try:
         while emitted < len(paths):
             for w in workers:
-                if w.task is None and pending:
+                while len(w.queue) < _AHEAD and pending:
                     w.give(*pending.pop(), timeout=timeout)
             busy = [w for w in workers if w.task is not None]
             now = time.monotonic()
@@ -158,7 +173,7 @@ def run_files(paths: list[str], settings: Settings) -> Iterator[FileResult]:
                     try:
                         got, result = w.conn.recv()
                         done[got] = result
-                        w.task = None
+                        w.finished(timeout)
                         continue
                     except (EOFError, OSError):
                         w.proc.join(timeout=1)
@@ -170,6 +185,7 @@ def run_files(paths: list[str], settings: Settings) -> Iterator[FileResult]:
                 w.stop(kill=True)
                 # No hash: nothing in this process reads a document (a FIFO would block it).
                 done[index] = FileResult(path, None, "error", reason)
+                pending.extend(reversed(list(w.queue)[1:]))  # sent but not begun: read again
                 workers[i] = _Worker(settings)
             while emitted in done:
                 yield done.pop(emitted)
