@@ -144,12 +144,143 @@ def interleaved(yardstick, measured: dict, runs: int  # type: ignore[no-untyped-
             {k: statistics.median(v) for k, v in ratios.items()})
 
 
+def run_process(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
+    """Run a command to its end: (wall seconds, CPU seconds (user + system, with the
+    processes it waited for: workers, helpers), peak RSS in kB of the largest of them). It
+    is started from a small process of its own (``--measure``), so that the figures are the
+    command's, not this process's."""
+    done = subprocess.run([sys.executable, __file__, "--measure", *args], env=env, check=True,
+                          stdout=subprocess.PIPE, text=True)
+    wall, cpu, rss = json.loads(done.stdout.strip().splitlines()[-1])
+    return wall, cpu, rss
+
+
+def measure(args: list[str]) -> int:
+    """``--measure CMD …``: run CMD and print [wall s, CPU s, peak RSS kB] of it and the
+    processes it waited for."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    print(json.dumps([wall, cpu, after.ru_maxrss]))
+    return 0
+
+
+def rounds(commands: dict[str, list[str]], runs: int, reference: str | None = None,
+           env: dict[str, str] | None = None) -> dict[str, dict[str, float]]:
+    """Each round runs every command in turn; per command the median wall and CPU time and
+    the largest peak RSS, and with a *reference*, the median of the per-round ratios of wall
+    time and of CPU time to it."""
+    got: dict[str, list[tuple[float, float, int]]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, args in commands.items():
+            got[name].append(run_process(args, env))
+    out: dict[str, dict[str, float]] = {}
+    for name, values in got.items():
+        out[name] = {"wall_s": round(statistics.median(v[0] for v in values), 3),
+                     "cpu_s": round(statistics.median(v[1] for v in values), 3),
+                     "peak_rss_mb": round(max(v[2] for v in values) / 1024, 1)}
+        if reference and name != reference:
+            ref = got[reference]
+            out[name]["ratio_wall"] = round(statistics.median(
+                v[0] / r[0] for v, r in zip(values, ref, strict=True)), 2)
+            out[name]["ratio_cpu"] = round(statistics.median(
+                v[1] / r[1] for v, r in zip(values, ref, strict=True)), 2)
+    return out
+
+
+def one_page_text(path: Path) -> None:
+    """About one page (3,000 characters) of Russian prose with a mark, as a text file."""
+    text, words_ = "", document_words("ru")
+    for word in words_:
+        if len(text) > 3000:
+            break
+        text += word + " "
+    path.write_text("СЕКРЕТНО\nЭкз. № 1\n\n" + text + "\n", encoding="utf-8")
+
+
+def small_files(folder: Path, count: int) -> None:
+    """The first *count* corpus documents, rendered in their own formats (PDF, DOCX, TXT)."""
+    sys.path.insert(0, str(LAW.parents[1]))
+    from corpus.build import build, load_sources
+
+    build(load_sources(LAW.parent / "src")[:count], folder)
+    (folder / "labels.jsonl").unlink(missing_ok=True)
+
+
+def issue12(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
+    """Issue 12's figures, each beside its goal: start-up, the 1,000-page lint, many files."""
+    qupia = str(Path(sys.executable).with_name("qupia"))
+    samples = LAW.parent / "samples"
+    page = tmp / "one-page.txt"
+    one_page_text(page)
+    env = dict(os.environ)
+    run_process([qupia, "check", str(page)], env)  # the user cache is built once
+    startup = rounds({"version": [qupia, "--version"], "help": [qupia, "--help"],
+                      "check_one_page": [qupia, "check", str(page)],
+                      "check_samples": [qupia, "check", str(samples)]}, args.runs, env=env)
+    cold_env = {**env, "QUPIA_CACHE_DIR": str(tmp / "cold-cache")}
+    startup["check_one_page_cold_cache"] = {
+        "wall_s": round(run_process([qupia, "check", str(page)], cold_env)[0], 3)}
+
+    big = tmp / "big.pdf"
+    make_pdf(big, args.big_pages, lambda: document_words("ru"))
+    lint = rounds({"pdftotext": ["pdftotext", str(big), os.devnull],
+                   "qupia_check": [qupia, "check", str(big)],
+                   "qupia_extract_marks": [sys.executable, __file__, "--extract-marks",
+                                           str(big)]},
+                  max(3, args.runs // 2), reference="pdftotext", env=env)
+
+    many = tmp / "many"
+    small_files(many, args.files)
+    jobs = rounds({"jobs_1": [qupia, "check", str(many), "--jobs", "1"],
+                   "jobs_2": [qupia, "check", str(many), "--jobs", "2"]},
+                  max(3, args.runs // 2), reference="jobs_1", env=env)
+    j1, j2 = jobs["jobs_1"], jobs["jobs_2"]
+    speedup = round(1 / j2["ratio_wall"], 2)
+    return {
+        "startup": startup,
+        "goals_startup_s": {"version": 0.15, "help": 0.15, "check_one_page": 0.5,
+                            "check_samples": 0.8},
+        "big_pdf": {"pages": args.big_pages, "text": "Russian prose of the corpus's documents",
+                    **lint},
+        "goals_big_pdf": {"qupia_check_ratio_wall": 2.5, "qupia_extract_marks_ratio_wall": 1.5,
+                          "peak_rss_mb": 250},
+        "many_files": {"files": args.files, **jobs, "jobs_2_speedup_wall": speedup,
+                       "jobs_2_cpu_over_jobs_1": round(j2["cpu_s"] / j1["cpu_s"], 2)},
+        "goals_many_files": {"jobs_2_speedup_wall": 1.8},
+    }
+
+
+def extract_marks(path: Path) -> int:
+    """Extraction plus marking detection of one file, as a process of its own (the bench runs
+    it beside pdftotext)."""
+    from qupia.extract import extract
+    from qupia.markings import detect, load
+
+    facts = detect(extract(path), load())
+    return 0 if facts is not None else 1
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=100)
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "results.json")
+    ap.add_argument("--big-pages", type=int, default=1000)
+    ap.add_argument("--files", type=int, default=200)
+    ap.add_argument("--only-issue12", action="store_true",
+                    help="only the start-up, 1,000-page and many-files figures")
+    ap.add_argument("--extract-marks", type=Path, help=argparse.SUPPRESS)
+    if sys.argv[1:2] == ["--measure"]:
+        return measure(sys.argv[2:])
     args = ap.parse_args()
+    if args.extract_marks:
+        return extract_marks(args.extract_marks)
     if not shutil.which("pdftotext"):
         print("pdftotext not found: install Debian's poppler-utils", file=sys.stderr)
         return 2
@@ -159,6 +290,18 @@ def main() -> int:
     from qupia.extract import extract
     from qupia.markings import detect, load
     from qupia.settings import Settings
+
+    machine = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+                   f"{platform.python_version()}",
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        issue = issue12(args, Path(tmp))
+    issue["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    if args.only_issue12:
+        return report({**machine, "issue12": issue}, args.out)
 
     pack = load()
     load_resources()
@@ -206,8 +349,7 @@ def main() -> int:
         t_docx = median_time(qupia_docx, args.runs)
         t_cli = median_time(cli_pdf, max(3, args.runs // 2))
     results = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
-                   f"{platform.python_version()}",
+        **machine,
         "pages": n,
         "pdftotext_pages_per_s": round(n / t_pop, 1),
         "qupia_pdf_extract_marks_pages_per_s": round(n / t_pdf, 1),
@@ -220,13 +362,25 @@ def main() -> int:
         "prose_qupia_full_lint_ratio_to_pdftotext": round(ratio_prose["full"], 2),
         "qupia_check_cli_pdf_seconds": round(t_cli, 3),
         "qupia_check_cli_ratio_to_pdftotext": round(t_cli / t_pop, 2),
+        "issue12": issue,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"| measure ({n} pages, median of {args.runs}) | value |")
+    return report(results, args.out)
+
+
+def report(results: dict[str, object], out: Path) -> int:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print("| measure | value |")
     print("|---|---|")
-    for key, value in results.items():
-        print(f"| {key} | {value} |")
+
+    def rows(prefix: str, value: object) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                rows(f"{prefix}.{key}" if prefix else key, inner)
+        else:
+            print(f"| {prefix} | {value} |")
+
+    rows("", results)
     return 0
 
 
