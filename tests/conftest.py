@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,3 +30,37 @@ def txt(tmp_path: Path):  # type: ignore[no-untyped-def]
         return facts_of(path)
 
     return make
+
+
+@dataclass
+class Ran:
+    """What a run of the command line gave: as subprocess.CompletedProcess, for the tests."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def qupia_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Ran:
+    """Run ``qupia ARGS`` in this process through click's CliRunner (a new process costs
+    start-up each time; the tests marked slow keep a few real ones). *env*, as for a process,
+    is the whole environment; *cwd* the folder it runs in. An exception that would have
+    reached the user as a traceback fails the test."""
+    from click.testing import CliRunner
+
+    from qupia.cli import main
+
+    overrides: dict[str, str | None] | None = None
+    if env is not None:
+        overrides = {k: None for k in os.environ if k not in env}
+        overrides.update(env)
+    before = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, list(args), env=overrides)
+    finally:
+        os.chdir(before)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Ran(result.exit_code, result.stdout, result.stderr)

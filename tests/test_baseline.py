@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,18 +14,18 @@ import pytest
 from qupia import baseline
 from qupia.config import ConfigError
 from qupia.engine import digests
-from tests.test_cli import QUPIA, write
+from tests.conftest import Ran, qupia_cli
+from tests.test_cli import write
 
 MEMO = "СТРОГО СЕКРЕТНО\n\nСлужебная записка от 12.03.2024 о ремонте котельной"
 ORDER = "КОНФИДЕНЦИАЛЬНО\n\nПриказ от 05.10.2023 № 17 об отпусках сотрудников"
 
 
-def qupia(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([QUPIA, *args, "--select", "QP3"], capture_output=True, text=True,
-                          cwd=cwd, timeout=120)
+def qupia(*args: str, cwd: Path) -> Ran:
+    return qupia_cli(*args, "--select", "QP3", cwd=cwd)
 
 
-def codes(proc: subprocess.CompletedProcess[str]) -> dict[str, list[str]]:
+def codes(proc: Ran) -> dict[str, list[str]]:
     report = json.loads(proc.stdout)
     return {Path(f["path"]).name: [x["code"] for x in f["findings"]] for f in report["files"]}
 

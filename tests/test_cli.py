@@ -1,4 +1,6 @@
-"""The command line as a user runs it: the installed `qupia` program, real files, exit status."""
+"""The command line as a user runs it: real files, exit status. Most tests run it in this
+process (click's CliRunner, :func:`tests.conftest.qupia_cli`); the tests marked slow run the
+installed `qupia` program as a real process."""
 
 from __future__ import annotations
 
@@ -9,13 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, Ran, qupia_cli
 
 QUPIA = str(Path(sys.executable).with_name("qupia"))
 SAMPLES = ROOT / "corpus" / "samples"
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path | None = None) -> Ran:
+    """``qupia ARGS``, in this process (:func:`tests.conftest.qupia_cli`)."""
+    return qupia_cli(*args, cwd=cwd)
+
+
+def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``qupia ARGS`` as a real process (the tests marked slow)."""
     return subprocess.run([QUPIA, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
@@ -195,3 +203,15 @@ def test_samples_give_each_rule_they_show() -> None:
         found = {x["code"] for x in f["findings"]}
         marking_rules = {"QP201", "QP302", "QP303", "QP400"}
         assert found & marking_rules == set(gold["rules"]) & marking_rules, f["path"]
+
+
+@pytest.mark.slow
+def test_the_installed_program_as_a_real_process(tmp_path: Path) -> None:
+    """The real program: findings with exit status 1, a usage error with 2, the JSON report."""
+    proc = run_process("check", str(SAMPLES), "--reference-date", "2026-11-26")
+    assert proc.returncode == 1 and "12 files checked, 9 findings" in proc.stdout
+    assert "Traceback" not in proc.stderr
+    proc = run_process("check", str(SAMPLES), "--fail-on", "nonsense")
+    assert proc.returncode == 2
+    proc = run_process("check", str(SAMPLES / "sample-ru-memo-dsp-qp101.txt"), "--format", "json")
+    assert json.loads(proc.stdout)["files"][0]["findings"][0]["code"] == "QP101"

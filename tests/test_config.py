@@ -4,21 +4,21 @@ validated with an error that names the key and the file (exit status 2)."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from qupia.config import ConfigError, discover, read_config
 from qupia.rules import RULES
-from tests.test_cli import QUPIA, write
+from tests.conftest import Ran, qupia_cli
+from tests.test_cli import write
 
 KNOWN = {r.CODE for r in RULES}
 QP303_DOC = "СТРОГО СЕКРЕТНО\n\nСлужебная записка от 12.03.2024"
 
 
-def qupia(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([QUPIA, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+def qupia(*args: str, cwd: Path) -> Ran:
+    return qupia_cli(*args, cwd=cwd)
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def codes(proc: subprocess.CompletedProcess[str]) -> list[str]:
+def codes(proc: Ran) -> list[str]:
     report = json.loads(proc.stdout)
     return [f["code"] for file in report["files"] for f in file["findings"]]
 

@@ -133,15 +133,11 @@ def test_content_threshold_is_the_users_to_change(tmp_path: Path) -> None:
     assert not check_file(path, Settings(content_threshold=0.9999)).categories
     conf = tmp_path / ".qupia.toml"
     conf.write_text("content-threshold = 1.5\n", encoding="utf-8")
-    import subprocess
-    import sys
+    from tests.conftest import qupia_cli
 
-    qupia = str(Path(sys.executable).with_name("qupia"))
-    proc = subprocess.run([qupia, "check", str(path), "--config", str(conf)],
-                          capture_output=True, text=True)
+    proc = qupia_cli("check", str(path), "--config", str(conf))
     assert proc.returncode == 2 and "content-threshold" in proc.stderr
-    proc = subprocess.run([qupia, "check", str(path), "--content-threshold", "0.9999"],
-                          capture_output=True, text=True)
+    proc = qupia_cli("check", str(path), "--content-threshold", "0.9999")
     assert proc.returncode == 0, proc.stdout
 
 

@@ -22,6 +22,7 @@ import pytest
 
 from qupia import cli, i18n
 from qupia.rules import RULES, by_code
+from tests.conftest import qupia_cli
 from tests.test_cli import run, write
 
 CATALOGUES = ("kk", "ru")
@@ -209,17 +210,14 @@ def _env(**values: str) -> dict[str, str]:
 
 
 def test_language_from_configuration_then_locale(tmp_path: Path) -> None:
-    import subprocess
 
-    from tests.test_cli import QUPIA
 
     write(tmp_path / "memo.txt", QP303_DOC)
     (tmp_path / ".git").mkdir()  # the search for a configuration stops here
 
     def message(*args: str, **env: str) -> str:
-        proc = subprocess.run([QUPIA, "check", "memo.txt", "--select", "QP303", *args],
-                              capture_output=True, text=True, cwd=tmp_path, env=_env(**env),
-                              timeout=120)
+        proc = qupia_cli("check", "memo.txt", "--select", "QP303", *args, cwd=tmp_path,
+                         env=_env(**env))
         return proc.stdout.splitlines()[0]
 
     assert "Stamp" in message()

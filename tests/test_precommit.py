@@ -19,13 +19,13 @@ import pytest
 
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.slow
-
 PRE_COMMIT = str(Path(sys.executable).with_name("pre-commit"))
 #: What building qupia needs from the working tree (src/qupia/data links to patterns, models).
 PACKAGE = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "src", "patterns", "models")
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+# (one list: a second ``pytestmark =`` would replace the first and drop the slow mark)
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(shutil.which("git") is None, reason="needs git")]
 
 
 def git(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

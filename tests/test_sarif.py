@@ -4,7 +4,6 @@ GitHub code scanning needs it (a region with startLine, rules from the rule modu
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -14,7 +13,8 @@ import pytest
 from qupia import baseline
 from qupia.engine import digests
 from qupia.rules import RULES
-from tests.test_cli import QUPIA, write
+from tests.conftest import qupia_cli
+from tests.test_cli import write
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json")
                     .read_text(encoding="utf-8"))
@@ -22,8 +22,7 @@ MEMO = "СТРОГО СЕКРЕТНО\n\nСлужебная записка от 
 
 
 def sarif(*args: str, cwd: Path) -> tuple[int, dict]:
-    proc = subprocess.run([QUPIA, "check", *args, "--format", "sarif"], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+    proc = qupia_cli("check", *args, "--format", "sarif", cwd=cwd)
     assert proc.stdout, proc.stderr
     log = json.loads(proc.stdout)
     validator = jsonschema.validators.validator_for(SCHEMA)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,15 +10,15 @@ import pytest
 from corpus.build import render
 from qupia import review
 from qupia.rules import RULES
-from tests.test_cli import QUPIA, write
+from tests.conftest import qupia_cli
+from tests.test_cli import write
 
 KNOWN = {r.CODE for r in RULES}
 MEMO = "СТРОГО СЕКРЕТНО\n\nСлужебная записка от 12.03.2024"
 
 
 def check_json(*paths: Path, args: tuple[str, ...] = ()) -> tuple[int, dict]:
-    proc = subprocess.run([QUPIA, "check", *map(str, paths), "--format", "json",
-                           "--select", "QP3", *args], capture_output=True, text=True, timeout=120)
+    proc = qupia_cli("check", *map(str, paths), "--format", "json", "--select", "QP3", *args)
     return proc.returncode, json.loads(proc.stdout)
 
 
