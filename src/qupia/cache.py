@@ -44,7 +44,12 @@ def cache_dir() -> Path | None:
     chosen = os.environ.get("QUPIA_CACHE_DIR")
     if chosen:
         return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):  # no home folder: no cache
+            return None
     return Path(base) / "qupia"
 
 
