@@ -368,6 +368,10 @@ def read_pipeline(where: Path) -> dict[str, Any]:
     """What :class:`BowModel` needs from a saved spaCy pipeline directory, as plain data: read
     with srsly's msgpack (spaCy's own reader), checked against what this module implements."""
     import srsly  # only when the cache is built
+
+    from qupia.content.model import import_spacy
+
+    import_spacy()  # spaCy without spacy.cli (whose requests/urllib3 import opens a socket)
     from spacy.symbols import IDS  # token ids of the strings that are symbol names
 
     config = (where / "config.cfg").read_text(encoding="utf-8")

@@ -129,8 +129,7 @@ def load_model(path: str | None = None) -> Any:
 
 def load_spacy_model(path: str | None = None) -> Any:
     """The saved spaCy pipeline itself (training and the equivalence test use it)."""
-    import spacy
-
+    spacy = import_spacy()
     return spacy.load(Path(path) if path else models_dir() / "content" / "textcat")
 
 
