@@ -177,3 +177,18 @@ def test_a_file_queued_behind_one_that_times_out_is_read_all_the_same(tmp_path: 
     assert results[0].status == "error" and results[0].error == "timed out after 0.3 s"
     assert all(r.status == "ok" and [f.code for f in r.findings] == ["QP303"]
                for r in results[1:])
+
+
+def test_a_helper_is_stopped_when_the_caller_fails() -> None:
+    import os
+    import time
+
+    helper = pages.fork_reader(lambda: time.sleep(60))
+    assert helper is not None
+    helper.discard()
+    try:
+        os.kill(helper.pid, 0)
+        alive = True
+    except ProcessLookupError:
+        alive = False
+    assert not alive  # killed and reaped

@@ -31,6 +31,15 @@ class Helper:
     def __init__(self, pid: int, fd: int) -> None:
         self.pid, self.fd = pid, fd
 
+    def discard(self) -> None:
+        """Stop the helper when its result is no longer wanted (the caller failed)."""
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(self.pid, 0)
+
     def result(self) -> Any | None:
         """What the helper computed, or None when it failed."""
         chunks = []

@@ -63,8 +63,13 @@ def read_pdf(path: Path, limits: Limits) -> Document:
         helper = pages.fork_reader(lambda: _read_range(path, half, count)) if half < count \
             else None
         runs: list[tuple[int, str, tuple[float, float, float, float], float]] = []
-        for index in range(half):
-            runs.extend(_page_runs(pdf, index))
+        try:
+            for index in range(half):
+                runs.extend(_page_runs(pdf, index))
+        except BaseException:
+            if helper is not None:
+                helper.discard()
+            raise
         if helper is not None:
             rest = helper.result()
             runs.extend(rest if rest is not None else _read_range(path, half, count, pdf))
