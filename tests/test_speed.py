@@ -192,3 +192,12 @@ def test_a_helper_is_stopped_when_the_caller_fails() -> None:
     except ProcessLookupError:
         alive = False
     assert not alive  # killed and reaped
+
+
+def test_pages_are_all_read_when_no_helper_can_start(tmp_path: Path, monkeypatch) -> None:
+    path = _pdf(tmp_path / "long.pdf", 5)
+    whole = extract(path)
+    monkeypatch.setattr(pages, "SPLIT_PAGES", 2)
+    monkeypatch.setattr(pages, "cores", lambda: 2)
+    monkeypatch.setattr(pages, "fork_reader", lambda work: None)  # as when fork fails
+    assert extract(path) == whole

@@ -70,8 +70,8 @@ def read_pdf(path: Path, limits: Limits) -> Document:
             if helper is not None:
                 helper.discard()
             raise
-        if helper is not None:
-            rest = helper.result()
+        rest = helper.result() if helper is not None else None
+        if half < count:  # the helper's pages; read here if it failed or could not start
             runs.extend(rest if rest is not None else _read_range(path, half, count, pdf))
     finally:
         pdf.close()
