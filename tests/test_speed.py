@@ -159,22 +159,24 @@ def test_no_cache_when_turned_off(tmp_path: Path, monkeypatch, value: str) -> No
 def test_a_file_queued_behind_one_that_times_out_is_read_all_the_same(tmp_path: Path) -> None:
     from dataclasses import replace
 
+    from qupia import runner
     from qupia.runner import run_files
     from qupia.settings import Settings
 
-    big = tmp_path / "a-big.txt"
-    big.write_text(("СЕКРЕТНО\n\n" + "Длинный текст документа. " * 40 + "\n\n") * 8000,
+    big = tmp_path / "a-big.txt"  # under runner._SMALL, so the next file waits behind it
+    big.write_text(("СЕКРЕТНО\n\n" + "Длинный текст документа. " * 40 + "\n\n") * 550,
                    encoding="utf-8")
+    assert big.stat().st_size < runner._SMALL
     smalls = []
     for n in range(3):
         small = tmp_path / f"b-small{n}.txt"
         small.write_text("СТРОГО СЕКРЕТНО\n\nЗаписка от 12.03.2024", encoding="utf-8")
         smalls.append(str(small))
     settings = Settings(jobs=1)
-    settings = replace(settings, limits=replace(settings.limits, timeout_seconds=0.3))
+    settings = replace(settings, limits=replace(settings.limits, timeout_seconds=0.25))
     results = list(run_files([str(big), *smalls], settings))
     assert [r.path for r in results] == [str(big), *smalls]
-    assert results[0].status == "error" and results[0].error == "timed out after 0.3 s"
+    assert results[0].status == "error" and results[0].error == "timed out after 0.25 s"
     assert all(r.status == "ok" and [f.code for f in r.findings] == ["QP303"]
                for r in results[1:])
 

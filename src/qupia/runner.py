@@ -38,7 +38,16 @@ from qupia.markings import load
 from qupia.settings import Settings
 
 _CTX = mp.get_context("fork")
-_AHEAD = 2  # files sent to a worker at a time
+_AHEAD = 2  # files sent to a worker at a time, when they are small
+_SMALL = 1 << 20  # bytes: a larger file is not queued behind, nor has a file queued behind it
+
+
+def _small(path: str) -> bool:
+    """Whether a file is small enough to queue (its size only: nothing here opens a file)."""
+    try:
+        return os.stat(path).st_size < _SMALL
+    except OSError:
+        return True
 
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -158,9 +167,12 @@ def run_files(paths: list[str], settings: Settings) -> Iterator[FileResult]:
     emitted = 0
     try:
         while emitted < len(paths):
-            for w in workers:
-                while len(w.queue) < _AHEAD and pending:
-                    w.give(*pending.pop(), timeout=timeout)
+            # one file to each idle worker first; then a second waits behind a small one
+            for depth in range(1, _AHEAD + 1):
+                for w in workers:
+                    if len(w.queue) < depth and pending and (
+                            depth == 1 or (_small(w.queue[-1][1]) and _small(pending[-1][1]))):
+                        w.give(*pending.pop(), timeout=timeout)
             busy = [w for w in workers if w.task is not None]
             now = time.monotonic()
             ready = wait([w.conn for w in busy],
