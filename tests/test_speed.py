@@ -93,9 +93,14 @@ def test_a_corrupt_or_stale_entry_is_rebuilt(tmp_path: Path, monkeypatch) -> Non
     assert cache.cached("t", [source], lambda: "rebuilt") == "rebuilt"
     entry.write_bytes(entry.read_bytes()[:20])  # truncated
     assert cache.cached("t", [source], lambda: "again") == "again"
-    source.write_text("two")  # the source changed: a new entry replaces the old one
+    source.write_text("two")  # the source changed: a new entry beside the old one
     assert cache.cached("t", [source], lambda: "two") == "two"
-    assert len(list((tmp_path / "c").glob("t-*.pickle"))) == 1
+    assert len(list((tmp_path / "c").glob("t-*.pickle"))) == 2
+    for n in range(6):  # only the newest four of a name stay
+        source.write_text(f"v{n}")
+        assert cache.cached("t", [source], lambda n=n: n) == n
+    assert len(list((tmp_path / "c").glob("t-*.pickle"))) == 4
+    assert cache.cached("t", [source], lambda: "rebuilt") == 5  # the newest is one of them
 
 
 def _build_in_process(folder: str, source: str, n: int) -> str:

@@ -6,8 +6,8 @@ model's weights), so that a short run loads them ready instead of building them 
 - What: only what is built from the pattern and model files qupia ships, never a document's
   text or anything read from a document.
 - Keyed by the SHA-256 of those files, of the Python files that build the object, and of the
-  Python version: an edited pattern file or a new qupia builds a new entry (older entries of
-  the same name are removed).
+  Python version: an edited pattern file or a new qupia builds a new entry (the four newest
+  entries of a name are kept, older ones removed).
 - Safe: an entry is written to a temporary file and renamed into place (two processes that
   build it at once each write a whole file; the last rename wins), and starts with the
   SHA-256 of its content, checked before it is read: a truncated or corrupt entry is rebuilt.
@@ -35,6 +35,14 @@ from typing import TypeVar
 T = TypeVar("T")
 
 _MAGIC = b"qupia-cache/1\n"
+_KEEP = 4  # entries kept per name
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def cache_dir() -> Path | None:
@@ -162,7 +170,10 @@ def _write(folder: Path, entry: Path, name: str, value: object) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        for old in folder.glob(f"{name}-*.pickle"):
+        # the newest few entries of a name stay (two installs of qupia, say pre-commit's and a
+        # virtual environment's, each keep theirs); older ones go
+        entries = sorted(folder.glob(f"{name}-*.pickle"), key=_mtime, reverse=True)
+        for old in entries[_KEEP:]:
             if old != entry:
                 old.unlink(missing_ok=True)
     except OSError:
