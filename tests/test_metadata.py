@@ -245,6 +245,7 @@ def test_metadata_levels(label: str, value: str, level: Level) -> None:
     ("category", "General"),
     ("keywords", "құпия емес; ашық деректер"),
     ("custom:Исполнитель", "Секретная часть"),
+    ("custom:qupia-ignore", "QP200: гриф «Секретно» согласован с владельцем"),
 ])
 def test_metadata_mentions_are_not_levels(label: str, value: str) -> None:
     assert detect_metadata(property_blocks([(label, value)])) == ()

@@ -51,6 +51,7 @@ class MetaPackSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     schema_: Literal["qupia-metadata/1"] = Field(alias="schema")
     level_properties: list[str]
+    ignore_properties: list[str] = []
     filler_words: list[str]
     forms: list[MetaForm]
 
@@ -59,6 +60,7 @@ class MetaPackSpec(BaseModel):
 class MetaPack:
     forms: tuple[MetaForm, ...]
     level_property: re.Pattern[str]
+    ignored: re.Pattern[str] | None
     filler: regex.Pattern[str]
     any_scope: re.Pattern[str]  # forms of scope "any"; group "f<i>" is forms[i]
     every: re.Pattern[str]  # every form
@@ -100,13 +102,15 @@ def _load(path_str: str) -> MetaPack:
     try:
         level_property = re.compile("|".join(f"(?:{r})" for r in spec.level_properties),
                                     re.IGNORECASE)
+        ignored = re.compile("|".join(f"(?:{r})" for r in spec.ignore_properties),
+                             re.IGNORECASE) if spec.ignore_properties else None
         filler = regex.compile("^(?:" + "|".join(f"(?:{fold_regex(w)})"
                                                  for w in spec.filler_words) + ")$")
     except (re.error, regex.error) as exc:
         raise PatternError(f"{path}: bad regex: {exc}") from None
     forms = spec.forms
     return MetaPack(
-        forms=tuple(forms), level_property=level_property, filler=filler,
+        forms=tuple(forms), level_property=level_property, ignored=ignored, filler=filler,
         any_scope=_matcher(forms, [i for i, f in enumerate(forms) if f.scope == "any"]),
         every=_matcher(forms, list(range(len(forms)))),
     )
@@ -133,7 +137,8 @@ def detect_metadata(blocks: Iterable[Block], pack: MetaPack | None = None
     pack = pack or load_metadata()
     out: list[Marking] = []
     for block in blocks:
-        if block.region is not Region.METADATA or not block.label:
+        if block.region is not Region.METADATA or not block.label or (
+                pack.ignored and pack.ignored.search(block.label)):
             continue
         folded = fold(block.text)
         matcher = pack.every if pack.level_property.search(block.label) else pack.any_scope
