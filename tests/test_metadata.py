@@ -383,3 +383,20 @@ def test_json_report_lists_metadata_level_and_property(tmp_path: Path) -> None:
     meta = [m for m in out["markings"] if m["region"] == "metadata"]
     assert [(m["level"], m["property"]) for m in meta] == [
         ("top-secret", f"custom:MSIP_Label_{LABEL}_Name")]
+
+
+def test_eval_scores_each_rule(tmp_path: Path) -> None:
+    """qupia eval reports precision and recall per rule code, QP401 among them."""
+    from qupia.evaluate import Report, render, score
+
+    path = make_docx(tmp_path / "e.docx", None, RU_TEXT, custom={"Classification": "Секретно"})
+    result = check_file(path, Settings(reference_date=REFERENCE))
+    report = Report(split="dev")
+    score(report, {"id": "a", "labels": {"level": None, "families": ["missing", "inconsistent"],
+                                         "rules": ["QP100", "QP401"]}}, result)
+    score(report, {"id": "b", "labels": {"level": None, "families": ["missing"],
+                                         "rules": ["QP100"]}}, result)
+    figures = report.as_dict()["rules"]
+    assert (figures["QP401"]["tp"], figures["QP401"]["fp"], figures["QP401"]["fn"]) == (1, 1, 0)
+    assert figures["QP100"]["recall"] == 1.0
+    assert "QP401" in render(report.as_dict())
