@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from qupia.i18n import _, level_name, place
 from qupia.model import LEGAL_LEVELS, Finding, Level, Marking, legal_level
-from qupia.rules.base import Facts, finding
+from qupia.rules.base import Facts, finding, quoted
 
 CODE = "QP401"
 NAME = "metadata-marking-mismatch"
@@ -57,7 +57,7 @@ def check(facts: Facts) -> list[Finding]:
             if says not in LEGAL_LEVELS:
                 continue
             message = _('Property "{property}" says "{text}" ({level}), but the pages carry no '
-                        "secrecy mark").format(property=meta.property, text=meta.text,
+                        "secrecy mark").format(property=meta.property, text=quoted(meta, facts),
                                                level=level_name(says))
             evidence = meta.text
         elif says == level:
@@ -65,8 +65,8 @@ def check(facts: Facts) -> list[Finding]:
         else:
             message = _('Property "{property}" says "{text}" ({level}), but the stamp '
                         '"{stamp}" {place} is {stamp_level}').format(
-                property=meta.property, text=meta.text, level=level_name(says),
-                stamp=stamp.text, place=place(stamp), stamp_level=level_name(level))
+                property=meta.property, text=quoted(meta, facts), level=level_name(says),
+                stamp=quoted(stamp, facts), place=place(stamp), stamp_level=level_name(level))
             evidence = f"{meta.text} | {stamp.text}"
         out.append(finding(__name__, message, meta, evidence=evidence))
     return out
