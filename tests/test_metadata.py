@@ -205,7 +205,7 @@ def test_compressed_xmp_stream_is_found(tmp_path: Path) -> None:
 
 
 def test_xmp_with_an_entity_declaration_is_passed_over(tmp_path: Path) -> None:
-    """No entities in XML (SPEC §7): such a packet gives no properties; the file still reads."""
+    """No entities in XML: such a packet gives no properties; the file still reads."""
     evil = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "SECRET">]>'
             b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/'
             b'02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/">'
