@@ -312,8 +312,9 @@ def custom_properties(path: Path, limits: Limits | None = None) -> dict[str, str
     """
     zf = _Zip(path, limits or Limits())
     try:
-        return {b.label.removeprefix("custom:"): b.text for b in _properties(zf)
-                if b.label and b.label.startswith("custom:")}
+        # every custom property, whole: not the capped list the metadata blocks are made of
+        return {name.removeprefix("custom:"): value for name, value in docx_properties(zf.xml)
+                if name.startswith("custom:")}
     finally:
         zf.zf.close()
 
