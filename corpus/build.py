@@ -115,6 +115,7 @@ RULE_FAMILY = {
     "QP302": "unlawful",
     "QP303": "unlawful",
     "QP400": "inconsistent",
+    "QP401": "inconsistent",
 }
 # Items of Articles 11-14 as the law numbers them (SPEC §1).
 ITEMS: frozenset[str] = frozenset(
@@ -142,7 +143,12 @@ TOP_KEYS = {
 }
 REQUIRED_TOP = ("id", "lang", "genre", "format", "split", "pages", "labels")
 PAGE_KEYS = {"header", "footer", "blocks"}
-PROPERTY_KEYS = {"title", "subject", "keywords", "author", "category", "comments", "custom"}
+PROPERTY_KEYS = {"title", "subject", "keywords", "author", "category", "comments", "custom",
+                 "content_status", "label", "xmp"}
+PDF_PROPERTY_KEYS = {"title", "subject", "keywords", "author", "label", "xmp"}
+LABEL_KEYS = {"name", "id", "enabled", "removed"}
+DEFAULT_LABEL_ID = "3f1c2a55-8d4e-4b7a-9c61-2e0d5b7a9f10"  # an invented label GUID
+DEFAULT_SITE_ID = "5b0e7c21-6a3d-4f88-b1c9-0d2e4f6a8b13"  # an invented tenant GUID
 LABEL_DEFAULTS: dict[str, Any] = {
     "limited": False,
     "declassified": False,
@@ -329,20 +335,30 @@ def validate_source(raw: Any, origin: str = "<source>") -> dict[str, Any]:
             errors.append(f"{origin}: 'encoding' applies to format txt only")
     props = raw.get("properties")
     if props is not None:
-        if raw.get("format") != "docx":
-            errors.append(
-                f"{origin}: 'properties' are rendered in DOCX only (format is "
-                f"{raw.get('format')!r})"
-            )
+        allowed = PROPERTY_KEYS - {"xmp"} if raw.get("format") == "docx" else (
+            PDF_PROPERTY_KEYS if raw.get("format") == "pdf" else set())
         if not isinstance(props, dict):
             errors.append(f"{origin}: 'properties' must be a mapping")
         else:
-            bad = set(props) - PROPERTY_KEYS
+            bad = set(props) - allowed
             if bad:
-                errors.append(f"{origin}: unknown properties {sorted(bad)}")
-            for key in PROPERTY_KEYS - {"custom"}:
+                errors.append(f"{origin}: properties {sorted(bad)} are not rendered in "
+                              f"{raw.get('format')!r}")
+            for key in PROPERTY_KEYS - {"custom", "label", "xmp"}:
                 if key in props and not isinstance(props[key], str):
                     errors.append(f"{origin}: properties.{key} must be a string")
+            label = props.get("label")
+            if label is not None and (not isinstance(label, dict) or set(label) - LABEL_KEYS
+                                      or not isinstance(label.get("name"), str)):
+                errors.append(f"{origin}: properties.label must map name (and id, enabled, "
+                              "removed)")
+            xmp = props.get("xmp", {})
+            if not isinstance(xmp, dict) or not all(
+                isinstance(k, str) and re.fullmatch(r"(dc|pdf|pdfx|msip):\w[\w-]*", k)
+                and isinstance(v, str) for k, v in xmp.items()
+            ):
+                errors.append(f"{origin}: properties.xmp must map dc:/pdf:/pdfx:/msip: names "
+                              "to strings")
             custom = props.get("custom", {})
             if not isinstance(custom, dict) or not all(
                 isinstance(k, str) and isinstance(v, str | int | float | bool | dt.date)
@@ -952,19 +968,32 @@ def render_pdf(source: dict[str, Any], path: Path) -> None:
         if len(story) == start:  # an empty page still gets its page
             story.append(Paragraph("", body))
 
+    props = source.get("properties") or {}
     doc = BaseDocTemplate(
         str(path),
         pagesize=A4,
         pageTemplates=templates,
         invariant=1,
-        title="",
-        author="",
-        subject="",
-        keywords="",
+        title=props.get("title", ""),
+        author=props.get("author", ""),
+        subject=props.get("subject", ""),
+        keywords=props.get("keywords", ""),
         creator="qupia corpus/build.py",
         producer="ReportLab",
     )
-    doc.build(story)
+    packet = xmp_packet(props)
+    if packet is None:
+        doc.build(story)
+        return
+    from reportlab.pdfbase.pdfdoc import XMP
+    from reportlab.pdfgen.canvas import Canvas
+
+    class _XmpCanvas(Canvas):  # the catalogue's /Metadata stream (ISO 32000-1 §14.3.2)
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._doc.Catalog.Metadata = XMP(creator=lambda _doc: packet)
+
+    doc.build(story, canvasmaker=_XmpCanvas)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1022,6 +1051,57 @@ def _zip_fixed(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def msip_properties(label: dict[str, Any]) -> dict[str, str]:
+    """The custom properties a Microsoft Purview sensitivity label writes:
+    MSIP_Label_<label GUID>_<attribute> (MIP SDK metadata)."""
+    prefix = f"MSIP_Label_{label.get('id', DEFAULT_LABEL_ID)}_"
+    return {prefix + "Enabled": "true" if label.get("enabled", True) else "false",
+            prefix + "SetDate": "2026-01-15T06:30:00Z", prefix + "Method": "Privileged",
+            prefix + "Name": label["name"], prefix + "SiteId": DEFAULT_SITE_ID,
+            prefix + "ActionId": "0c8b4f2e-1d7a-4e55-9a3b-6f2c1e0d9b77",
+            prefix + "ContentBits": "0"}
+
+
+XMP_NS = {"dc": "http://purl.org/dc/elements/1.1/", "pdf": "http://ns.adobe.com/pdf/1.3/",
+          "pdfx": "http://ns.adobe.com/pdfx/1.3/",
+          "msip": "http://schemas.microsoft.com/msip/1.0/"}
+
+
+def xmp_packet(props: dict[str, Any]) -> bytes | None:
+    """An XMP packet (ISO 16684-1) of ``properties.xmp`` and a label (as msip: properties,
+    where labelling tools copy them), or None when there is neither."""
+    from lxml import etree
+
+    items = dict(props.get("xmp") or {})
+    label = props.get("label")
+    if label and label.get("enabled", True) and not label.get("removed"):
+        items[f"msip:MSIP_Label_{label.get('id', DEFAULT_LABEL_ID)}_Name"] = label["name"]
+    if not items:
+        return None
+    rdf_ns = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    meta = etree.Element("{adobe:ns:meta/}xmpmeta", nsmap={"x": "adobe:ns:meta/"})
+    rdf = etree.SubElement(meta, f"{{{rdf_ns}}}RDF", nsmap={"rdf": rdf_ns})
+    used = {k.split(":")[0] for k in items}
+    desc = etree.SubElement(rdf, f"{{{rdf_ns}}}Description",
+                            nsmap={p: XMP_NS[p] for p in sorted(used)})
+    desc.set(f"{{{rdf_ns}}}about", "")
+    for key, value in items.items():
+        prefix, name = key.split(":", 1)
+        el = etree.SubElement(desc, f"{{{XMP_NS[prefix]}}}{name}")
+        if key in ("dc:title", "dc:description"):
+            li = etree.SubElement(etree.SubElement(el, f"{{{rdf_ns}}}Alt"), f"{{{rdf_ns}}}li")
+            li.set("{http://www.w3.org/XML/1998/namespace}lang", "x-default")
+            li.text = value
+        elif key == "dc:subject":
+            bag = etree.SubElement(el, f"{{{rdf_ns}}}Bag")
+            for word in value.split(";"):
+                etree.SubElement(bag, f"{{{rdf_ns}}}li").text = word.strip()
+        else:
+            el.text = value
+    return (b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+            + etree.tostring(meta, encoding="UTF-8") + b'\n<?xpacket end="w"?>')
+
+
 class _DocxWriter:
     def __init__(self, source: dict[str, Any]) -> None:
         from docx import Document
@@ -1059,10 +1139,35 @@ class _DocxWriter:
         core.last_modified_by = props.get("author", "")
         core.created = core.modified = date
         core.revision = 1
-        for key in ("title", "subject", "keywords", "category", "comments"):
+        for key in ("title", "subject", "keywords", "category", "comments", "content_status"):
             setattr(core, key, props.get(key, ""))
-        if props.get("custom"):
-            self._custom_properties(props["custom"])
+        custom = dict(props.get("custom") or {})
+        label = props.get("label")
+        if label:  # a sensitivity label as Purview writes it (MIP SDK metadata)
+            custom.update(msip_properties(label))
+            self._label_info(label)
+        if custom:
+            self._custom_properties(custom)
+
+    def _label_info(self, label: dict[str, Any]) -> None:
+        # docMetadata/LabelInfo.xml (namespace mipLabelMetadata), as newer Office writes it
+        from docx.opc.packuri import PackURI
+        from docx.opc.part import Part
+
+        ident = label.get("id", DEFAULT_LABEL_ID)
+        blob = (
+            '<?xml version="1.0" encoding="utf-8" standalone="yes"?>'
+            '<clbl:labelList xmlns:clbl="http://schemas.microsoft.com/office/2020/'
+            f'mipLabelMetadata"><clbl:label id="{{{ident}}}" '
+            f'enabled="{1 if label.get("enabled", True) else 0}" method="Privileged" '
+            f'siteId="{{{DEFAULT_SITE_ID}}}" contentBits="0" '
+            f'removed="{1 if label.get("removed") else 0}"/></clbl:labelList>'
+        ).encode()
+        package = self.doc.part.package
+        part = Part(PackURI("/docMetadata/LabelInfo.xml"),
+                    "application/vnd.ms-office.classificationlabels+xml", blob, package)
+        package.relate_to(
+            part, "http://schemas.microsoft.com/office/2020/02/relationships/classificationlabels")
 
     def _custom_properties(self, custom: dict[str, Any]) -> None:
         # docProps/custom.xml (ECMA-376 Part 1, §22.3), related from the package

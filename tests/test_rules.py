@@ -79,7 +79,8 @@ def example(rule) -> str:  # type: ignore[no-untyped-def]
     return textwrap.dedent(block).strip() + "\n"
 
 
-@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.CODE)
+# QP401's example is a document property against the page: tests/test_metadata.py runs it.
+@pytest.mark.parametrize("rule", [r for r in RULES if r.CODE != "QP401"], ids=lambda r: r.CODE)
 def test_docstring_example_fires(tmp_path: Path, rule) -> None:  # type: ignore[no-untyped-def]
     # The level rules compare with a departmental list: their examples use the example list.
     departmental = EXAMPLE_LIST if rule.CODE in ("QP102", "QP202") else None

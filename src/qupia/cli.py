@@ -232,6 +232,7 @@ def _resolve(paths: tuple[str, ...], config_path: str | None, reference_date: An
         lang=lang or conf.get("lang") or i18n.system_language() or "en",
         departmental_list=conf.get("departmental-list"),
         content_threshold=content_threshold or conf.get("content-threshold"),
+        metadata_marks=conf.get("metadata-marks", "compare-only"),
     )
     if timeout:
         settings = replace(settings, limits=replace(settings.limits, timeout_seconds=timeout))

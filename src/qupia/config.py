@@ -17,7 +17,8 @@ from qupia.model import SEVERITIES
 
 KEYS = {"enable", "disable", "severity", "fail-on", "reference-date", "evidence", "jobs",
         "include", "exclude", "departmental-list", "lang", "baseline", "content-threshold",
-        "memory-limit"}
+        "memory-limit", "metadata-marks"}
+METADATA_MARKS = ("compare-only", "count")
 
 
 
@@ -165,6 +166,10 @@ def read_config(path: Path, known_codes: set[str]) -> dict[str, Any]:
             if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value < 1:
                 raise ConfigError(f"{where}: must be a number between 0 and 1")
             out[key] = float(value)
+        elif key == "metadata-marks":
+            if value not in METADATA_MARKS:
+                raise ConfigError(f"{where}: must be one of {', '.join(METADATA_MARKS)}")
+            out[key] = value
         elif key == "baseline":
             if not isinstance(value, str) or not value:
                 raise ConfigError(f"{where}: must be the path of a baseline file")

@@ -17,7 +17,15 @@ from qupia.content import analyse, load_list, load_resources, match_list, prepar
 from qupia.extract import ExtractError, extract, regular_file
 from qupia.extract.errors import Limits
 from qupia.markings import MarkingFacts, detect, fold_blocks, load
-from qupia.model import CategoryMatch, Document, Finding, Suppressed
+from qupia.model import (
+    LEGAL_LEVELS,
+    CategoryMatch,
+    Document,
+    Finding,
+    Level,
+    Region,
+    Suppressed,
+)
 from qupia.rules import Facts, run
 from qupia.settings import Settings
 
@@ -111,11 +119,14 @@ def check_file(path: Path, settings: Settings) -> FileResult:
         return FileResult(str(path), digest, "error", over_memory(settings.limits))
     except RecursionError:
         return FileResult(str(path), digest, "error", "file too complex to read within limits")
-    if not any(b.text.strip() for b in doc.blocks):
+    if not any(b.text.strip() for b in doc.blocks if b.region is not Region.METADATA):
         return FileResult(str(path), digest, "no-text", None, pages=doc.pages)
     marks = load()
     folded = fold_blocks(doc)
     facts = detect(doc, marks, folded)
+    if settings.metadata_marks == "count":  # the properties' levels count as the pages' do
+        facts = replace(facts, markings=facts.markings + tuple(
+            m for m in facts.metadata if m.level in (*LEGAL_LEVELS, Level.LIMITED)))
     text = prepare(doc, marks, folded, facts.spans)
     categories, _ = analyse(text, load_resources(), settings.content_threshold)
     listed = (match_list(load_list(settings.departmental_list), text, categories, facts.markings)

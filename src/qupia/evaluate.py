@@ -7,6 +7,8 @@ compares with the gold labels:
 * per family (missing, excessive, unlawful, inconsistent): precision, recall, F1, and the
   micro-F1 over the four; a family counts as predicted when a finding of it has severity error
   or warning;
+* per rule code: precision, recall and F1 of the rule's firing (an error or warning finding of
+  it) against the gold ``rules`` (QP401, the properties against the stamps, is scored so);
 * document-level marking accuracy (``document_level`` against the gold level);
 * per article and per item: detection precision, recall and F1 (items of Articles 11–14 and
   17(1) found in ``categories`` against the gold ``items`` and ``art17``);
@@ -58,6 +60,7 @@ class Report:
     documents: int = 0
     families: dict[str, Tally] = field(default_factory=lambda: {f: Tally() for f in FAMILIES})
     articles: dict[str, Tally] = field(default_factory=dict)
+    rules: dict[str, Tally] = field(default_factory=dict)
     items: dict[str, Tally] = field(default_factory=dict)
     level_right: int = 0
     hard_negatives: int = 0
@@ -78,6 +81,7 @@ class Report:
             "hard_negatives_clean": round(self.hard_negatives_clean
                                           / max(1, self.hard_negatives), 4),
             "unreadable": self.unreadable,
+            "rules": {r: t.figures() for r, t in sorted(self.rules.items())},
             "articles": {a: t.figures() for a, t in sorted(self.articles.items())},
             "items": {i: t.figures() for i, t in sorted(self.items.items(), key=_item_key)},
             "confusion": self.confusion,
@@ -148,6 +152,10 @@ def score(report: Report, row: dict[str, Any], result: FileResult) -> None:
     gold_families = set(gold.get("families") or [])
     for family, tally in report.families.items():
         tally.add(family in predicted_families, family in gold_families)
+    predicted_rules = {f.code for f in findings}
+    gold_rules = set(gold.get("rules") or [])
+    for code in predicted_rules | gold_rules:
+        report.rules.setdefault(code, Tally()).add(code in predicted_rules, code in gold_rules)
     level = result.facts.document_level.value if result.facts and result.facts.document_level \
         else None
     report.level_right += level == gold.get("level")
@@ -186,6 +194,11 @@ def render(report: dict[str, Any]) -> str:
               f"document-level accuracy     {report['document_level_accuracy']:.3f}",
               f"hard negatives clean        {report['hard_negatives_clean']:.3f} "
               f"of {report['hard_negatives']}", ""]
+    lines.append(f"{'rule':<14}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}")
+    for code, f in report.get("rules", {}).items():
+        lines.append(f"{code:<14}{f['precision']:>7.3f}{f['recall']:>7.3f}{f['f1']:>7.3f}"
+                     f"{f['support']:>9}")
+    lines.append("")
     lines.append(f"{'article':<14}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}")
     for article, f in report["articles"].items():
         lines.append(f"{article:<14}{f['precision']:>7.3f}{f['recall']:>7.3f}{f['f1']:>7.3f}"
@@ -210,6 +223,9 @@ def below_floors(report: dict[str, Any], floors: dict[str, Any]) -> list[str]:
                "document_level_accuracy": report["document_level_accuracy"],
                "hard_negatives_clean": report["hard_negatives_clean"]}
     figures.update({f"family_f1.{f}": v["f1"] for f, v in report["families"].items()})
+    for code, v in report.get("rules", {}).items():
+        figures.update({f"rule_precision.{code}": v["precision"],
+                        f"rule_recall.{code}": v["recall"]})
     for name, floor in floors.get("floors", {}).items():
         value = figures.get(name)
         if value is None:

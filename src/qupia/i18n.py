@@ -142,4 +142,5 @@ def level_name(level: Any) -> str:
         "limited": _("limited"),
         "declassified": _("declassified"),
         "nonstandard": _("nonstandard"),
+        "public": _("public"),
     }.get(value, value)

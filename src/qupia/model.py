@@ -56,6 +56,7 @@ class Level(StrEnum):
     LIMITED = "limited"
     DECLASSIFIED = "declassified"
     NONSTANDARD = "nonstandard"
+    PUBLIC = "public"  # metadata only: a label that calls the document open ("Public", "Ашық")
 
 
 #: Order of the three legal levels of Article 18, lowest first.
@@ -85,6 +86,7 @@ class Marking:
     legacy: bool = False  # Soviet-era mark on a document that predates the law
     in_effect: bool = True  # False when a declassification stamp covers it
     maps_to: Level | None = None  # legacy and nonstandard marks: the nearest legal level
+    property: str | None = None  # region metadata: the property it came from (Block.label)
 
 
 def legal_level(mark: Marking) -> Level | None:

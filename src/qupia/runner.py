@@ -35,6 +35,7 @@ from pathlib import Path
 from qupia.content import load_list, load_resources
 from qupia.engine import FileResult, check_file, over_memory
 from qupia.markings import load
+from qupia.markings.metadata import load_metadata
 from qupia.settings import Settings
 
 _CTX = mp.get_context("fork")
@@ -157,6 +158,7 @@ def run_files(paths: list[str], settings: Settings) -> Iterator[FileResult]:
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
     load()  # compile patterns and load the model once, before forking
+    load_metadata()
     load_resources()
     if settings.departmental_list:
         load_list(settings.departmental_list)  # a bad list stops here, before any file

@@ -23,3 +23,6 @@ class Settings:
     lang: str = "en"  # kk | ru | en: the language of messages and explanations
     departmental_list: Path | None = None  # a departmental list file, resolved and checked
     content_threshold: float | None = None  # None: the calibrated threshold of the model
+    # "compare-only": a level in the document's properties is compared with the stamps (QP401)
+    # only; "count": it also counts as a page mark for the other rules (QP100, QP200, …)
+    metadata_marks: str = "compare-only"

@@ -9,7 +9,8 @@ Everything a reader might see and everything a reader does not see but a publish
 * footnotes, endnotes and comments;
 * tracked insertions (read as body text) and deletions (``w:delText``, region hidden);
 * hidden runs (``w:vanish``, region hidden);
-* core and custom document properties (region metadata; OPC Part 2 and §22.3).
+* core and custom document properties and sensitivity labels (region metadata;
+  :mod:`qupia.extract.metadata`).
 
 Pages: a DOCX has no fixed pages. Where Word recorded where its pages began
 (``w:lastRenderedPageBreak``) those are used; otherwise explicit page breaks and section breaks.
@@ -32,6 +33,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from qupia.extract.errors import ExtractError, Limits
+from qupia.extract.metadata import docx_properties, property_blocks
 from qupia.model import Block, Document, Region
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -310,8 +312,9 @@ def custom_properties(path: Path, limits: Limits | None = None) -> dict[str, str
     """
     zf = _Zip(path, limits or Limits())
     try:
-        return {b.label.removeprefix("custom:"): b.text for b in _properties(zf)
-                if b.label and b.label.startswith("custom:")}
+        # every custom property, whole: not the capped list the metadata blocks are made of
+        return {name.removeprefix("custom:"): value for name, value in docx_properties(zf.xml)
+                if name.startswith("custom:")}
     finally:
         zf.zf.close()
 
@@ -378,22 +381,5 @@ def _read(zf: _Zip, path: Path, limits: Limits) -> Document:
 
 
 def _properties(zf: _Zip) -> list[Block]:
-    out: list[Block] = []
-    core = zf.xml("docProps/core.xml")
-    if core is not None:
-        for el in core:
-            if el.text and el.text.strip() and isinstance(el.tag, str):
-                name = etree.QName(el).localname
-                if name in ("title", "subject", "keywords", "description", "category",
-                            "contentStatus", "creator", "lastModifiedBy"):
-                    out.append(Block(text=el.text.strip(), page=1, region=Region.METADATA,
-                                     label=name))
-    custom = zf.xml("docProps/custom.xml")
-    if custom is not None:
-        for prop in custom:
-            name = prop.get("name")
-            value = "".join(t for t in prop.itertext()).strip()
-            if name and value:
-                out.append(Block(text=value, page=1, region=Region.METADATA,
-                                 label=f"custom:{name}"))
-    return out
+    """Core, custom and sensitivity-label properties (:mod:`qupia.extract.metadata`)."""
+    return property_blocks(docx_properties(zf.xml))

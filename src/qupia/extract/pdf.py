@@ -13,6 +13,9 @@ Each run becomes a :class:`Block`. Regions:
 * body otherwise. Rotated runs (a stamp put at an angle) keep their words: pdfium returns the
   characters of a rotated run in one rectangle.
 
+Document information and XMP metadata become blocks of region metadata
+(:mod:`qupia.extract.metadata`).
+
 If the rectangles lose characters that the page's full text has (overlapping rotated text can
 do that), the page falls back to its full text as body lines, so no word is lost.
 """
@@ -29,6 +32,7 @@ import pypdfium2.raw as pdfium_c
 
 from qupia.extract import pages
 from qupia.extract.errors import ExtractError, Limits
+from qupia.extract.metadata import PDF_INFO_KEYS, pdf_xmp, property_blocks, xmp_properties
 from qupia.model import Block, Document, Region
 
 HEADER_BAND = 0.12  # share of the page height from the top edge
@@ -73,9 +77,12 @@ def read_pdf(path: Path, limits: Limits) -> Document:
         rest = helper.result() if helper is not None else None
         if half < count:  # the helper's pages; read here if it failed or could not start
             runs.extend(rest if rest is not None else _read_range(path, half, count, pdf))
+        info = _info(pdf)
     finally:
         pdf.close()
     blocks = _assign_regions(runs, count)
+    blocks.extend(property_blocks(_unique(info + [p for packet in pdf_xmp(path)
+                                                  for p in xmp_properties(packet)])))
     return Document(path=str(path), format="pdf", pages=count, blocks=tuple(blocks))
 
 
@@ -89,6 +96,25 @@ def _read_range(path: Path, start: int, end: int, pdf: pdfium.PdfDocument | None
     finally:
         if own:
             pdf.close()
+
+
+def _info(pdf: pdfium.PdfDocument) -> list[tuple[str, str]]:
+    """The document information entries of :data:`PDF_INFO_KEYS` (ISO 32000-1 §14.3.3)."""
+    out = []
+    for key in PDF_INFO_KEYS:
+        size = pdfium_c.FPDF_GetMetaText(pdf.raw, key.encode("ascii"), None, 0)
+        if size <= 2:
+            continue
+        buffer = ctypes.create_string_buffer(size)
+        pdfium_c.FPDF_GetMetaText(pdf.raw, key.encode("ascii"), buffer, size)
+        value = buffer.raw[: size - 2].decode("utf-16-le", "ignore")
+        if value.strip():
+            out.append((f"Info:{key}", value))
+    return out
+
+
+def _unique(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return list(dict.fromkeys(pairs))
 
 
 def _page_runs(

@@ -24,6 +24,7 @@ import regex
 
 from qupia.markings.dates import find_dates, parse_date
 from qupia.markings.fold import fold
+from qupia.markings.metadata import detect_metadata
 from qupia.markings.patterns import FormSpec, Pack, form_index
 from qupia.model import (
     LEGAL_LEVELS,
@@ -69,6 +70,20 @@ class MarkingFacts:
     # every mark and mention, as spans of the document's text (blocks joined by newlines):
     # the content stage blanks them, so that it judges the content and not the stamp
     spans: tuple[tuple[int, int], ...] = ()
+    # what the document's properties say (qupia.markings.metadata); in ``markings`` too only
+    # when the settings count metadata marks as the page's (metadata-marks = "count")
+    metadata: tuple[Marking, ...] = ()
+
+    @property
+    def page_marks(self) -> tuple[Marking, ...]:
+        """The marks in effect that a reader sees: every one but the properties'."""
+        return tuple(m for m in self.in_effect if m.region is not Region.METADATA)
+
+    @property
+    def metadata_level(self) -> Level | None:
+        """The highest Article 18 level the properties say, else None."""
+        levels = [m.level for m in self.metadata if m.level in LEGAL_LEVELS]
+        return max(levels, key=LEGAL_LEVELS.index) if levels else None
 
     @property
     def in_effect(self) -> tuple[Marking, ...]:
@@ -338,6 +353,8 @@ def detect(doc: Document, pack: Pack, folded: list[str] | None = None) -> Markin
     found_all: list[tuple[Marking, str, Block]] = []  # marking, its stamp window, its block
     mentions = 0
     for stream, masked_text, matches in scanned:
+        if stream.region is Region.METADATA:  # qupia.markings.metadata reads the properties
+            continue
         for m in matches:
             form = pack.forms[form_index(m)]
             if form.era == "soviet" and form.kind == "legacy" and not predates:
@@ -369,7 +386,8 @@ def detect(doc: Document, pack: Pack, folded: list[str] | None = None) -> Markin
         for (mark, _), req in zip(found, own, strict=True)
     ]
     markings = _apply_declassification(markings)
-    return MarkingFacts(tuple(markings), mentions, doc_date, predates, tuple(sorted(spans)))
+    return MarkingFacts(tuple(markings), mentions, doc_date, predates, tuple(sorted(spans)),
+                        metadata=detect_metadata(doc.blocks))
 
 
 def _drop_mark_lists(found: list[tuple[Marking, str, Block]]) -> list[tuple[Marking, str]]:

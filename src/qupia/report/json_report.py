@@ -32,6 +32,7 @@ def marking_dict(m: Marking, evidence: bool = True) -> dict[str, Any]:
                        "extended_until": _day(r.extended_until)},
         "form": m.form, "legacy": m.legacy, "in_effect": m.in_effect,
         "maps_to": m.maps_to.value if m.maps_to else None,
+        "property": m.property,
     }
 
 
@@ -46,7 +47,9 @@ def finding_dict(f: Finding, settings: Settings) -> dict[str, Any]:
 def file_dict(result: FileResult, settings: Settings) -> dict[str, Any]:
     """One file of the report. ``suppressed`` (findings the document's own review suppresses,
     with the reason) and ``baselined`` (findings hidden by ``--baseline``) are additions to
-    qupia-report/1; no field of it is renamed."""
+    qupia-report/1, as are ``metadata_level`` (the highest level the document's properties
+    say; ``document_level`` stays the pages') and a marking's ``property``; no field of it is
+    renamed."""
     facts = result.facts
     level = facts.document_level if facts else None
     return {
@@ -55,8 +58,11 @@ def file_dict(result: FileResult, settings: Settings) -> dict[str, Any]:
         "document_level": level.value if level else None,
         "limited": facts.limited if facts else False,
         "declassified": facts.declassified if facts else False,
+        "metadata_level": facts.metadata_level.value if facts and facts.metadata_level
+        else None,
         "markings": ([marking_dict(m, settings.evidence) for m in facts.markings]
-                     if facts else []),
+                     + [marking_dict(m, settings.evidence) for m in facts.metadata
+                        if m not in facts.markings] if facts else []),
         "categories": [
             {"article": c.article, "item": c.item, "score": round(c.score, 3),
              "evidence": [asdict(e) for e in c.evidence] if settings.evidence else [],

@@ -2,8 +2,8 @@
 
 What it checks
     Secrecy marks in effect that name different levels: header against footer, one page against
-    another, a table cell or text box against the header, a document property against the
-    visible stamp.
+    another, a table cell or text box against the header. A document property against the
+    visible stamp is QP401.
 
 Why
     Article 18 gives a carrier one degree of secrecy matching the gravest harm its content could
@@ -37,7 +37,7 @@ ARTICLE = "18"
 
 def check(facts: Facts) -> list[Finding]:
     first: dict[Level, Marking] = {}
-    for mark in facts.markings.in_effect:
+    for mark in facts.markings.page_marks:
         level = legal_level(mark)
         if level is not None and level not in first:
             first[level] = mark
