@@ -28,12 +28,12 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from qupia.content import load_list, load_resources
-from qupia.engine import FileResult, check_file, over_memory
+from qupia.engine import FileResult, check_file, over_memory, sha256
 from qupia.markings import load
 from qupia.markings.metadata import load_metadata
 from qupia.settings import Settings
@@ -50,6 +50,8 @@ def _small(path: str) -> bool:
     except OSError:
         return True
 
+#: The status of a result whose content *seen* already knew: not analysed (qupia.scan).
+SEEN = "seen"
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
@@ -70,7 +72,8 @@ def _detach(parent: int, memory_bytes: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
 
 
-def _work(conn: Connection, settings: Settings, parent: int) -> None:
+def _work(conn: Connection, settings: Settings, parent: int,
+          seen: Callable[[str], bool] | None = None) -> None:
     _detach(parent, settings.limits.memory_bytes)
     from qupia import i18n, review
     from qupia.rules import RULES
@@ -85,6 +88,13 @@ def _work(conn: Connection, settings: Settings, parent: int) -> None:
         if task is None:
             return
         index, path = task
+        if seen is not None:
+            # `qupia scan`: a content already in the store (a renamed copy) is not analysed
+            # again; the worker hashes, the parent never reads a document (qupia.scan).
+            digest = sha256(Path(path))
+            if digest is not None and seen(digest):
+                conn.send((index, FileResult(path, digest, SEEN, None)))
+                continue
         try:
             # A reviewed document's own suppressions (qupia.review), under the same time limit.
             result = review.apply(check_file(Path(path), settings), known, settings.limits)
@@ -99,9 +109,10 @@ def _work(conn: Connection, settings: Settings, parent: int) -> None:
 
 
 class _Worker:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, seen: Callable[[str], bool] | None = None) -> None:
         self.conn, child = _CTX.Pipe()
-        self.proc = _CTX.Process(target=_work, args=(child, settings, os.getpid()), daemon=True)
+        self.proc = _CTX.Process(target=_work, args=(child, settings, os.getpid(), seen),
+                                 daemon=True)
         self.proc.start()
         child.close()
         # files sent and not yet answered, the first being read; the next waits in the pipe,
@@ -149,8 +160,12 @@ class _Worker:
         self.conn.close()
 
 
-def run_files(paths: list[str], settings: Settings) -> Iterator[FileResult]:
-    """Results in the order of *paths*, each as soon as it and those before it are done."""
+def run_files(paths: list[str], settings: Settings, ordered: bool = True,
+              seen: Callable[[str], bool] | None = None) -> Iterator[FileResult]:
+    """Results in the order of *paths*, each as soon as it and those before it are done; with
+    ``ordered=False``, each as soon as it is done. *seen*, called in the worker with a file's
+    sha256, says the content is known already: its result is then ``status == SEEN``, not
+    analysed."""
     # Workers are forked after the classifier is loaded: a BLAS thread pool started before a
     # fork is missing in the child, and one-thread BLAS is all the small model needs; one
     # worker per core is the parallelism (docs/measurements.md: two processes gave 1.6–2.1x one).
@@ -163,7 +178,7 @@ def run_files(paths: list[str], settings: Settings) -> Iterator[FileResult]:
     if settings.departmental_list:
         load_list(settings.departmental_list)  # a bad list stops here, before any file
     timeout = settings.limits.timeout_seconds
-    workers = [_Worker(settings) for _ in range(max(1, min(settings.jobs, len(paths))))]
+    workers = [_Worker(settings, seen) for _ in range(max(1, min(settings.jobs, len(paths))))]
     pending = list(enumerate(paths))[::-1]
     done: dict[int, FileResult] = {}
     emitted = 0
@@ -200,7 +215,11 @@ def run_files(paths: list[str], settings: Settings) -> Iterator[FileResult]:
                 # No hash: nothing in this process reads a document (a FIFO would block it).
                 done[index] = FileResult(path, None, "error", reason)
                 pending.extend(reversed(list(w.queue)[1:]))  # sent but not begun: read again
-                workers[i] = _Worker(settings)
+                workers[i] = _Worker(settings, seen)
+            if not ordered:
+                for index in list(done):
+                    yield done.pop(index)
+                    emitted += 1
             while emitted in done:
                 yield done.pop(emitted)
                 emitted += 1

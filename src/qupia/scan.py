@@ -1,0 +1,210 @@
+"""``qupia scan``: an archive review into a resumable results store (:mod:`qupia.store`).
+
+The loop, in the parent process:
+
+1. Every path is ``os.stat``-ed (never opened: the parent reads no document, so a FIFO or a
+   device among the files cannot hang it). A path the store holds with the same size,
+   modification time and inode is finished: it is skipped.
+2. The other paths go to the executor; a file is read only in a worker:
+
+   * ``local``: :func:`qupia.runner.run_files` (the pool ``qupia check`` uses: one worker process
+     per core, a time limit per file, a dead or killed worker costs only its file), with results
+     taken as they finish. Before analysing, the worker hashes the file and asks the store (a
+     read-only connection of its own) whether that content is known; a renamed or copied file
+     then comes back as ``seen`` and is recorded under its new path without being analysed.
+   * ``dask``: each file is a task on a Dask distributed cluster; the task runs the same
+     ``run_files`` for its one file in a worker process of its own, so the time limit and the
+     crash isolation are the same. The hashes the store knew when the scan started travel to the
+     workers once (``scatter``); only results travel back.
+
+3. Each result is written by this process in one transaction as it arrives, so stopping the
+   scan at any moment (Ctrl-C, SIGKILL, a power cut after the last commit) loses nothing that
+   was written, and running the same command again goes on where it stopped.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TextIO
+
+from qupia import __version__
+from qupia.engine import FileResult
+from qupia.report.json_report import file_dict
+from qupia.runner import SEEN, run_files
+from qupia.settings import Settings
+from qupia.store import Stat, Store, open_readonly
+
+
+def settings_key(settings: Settings) -> dict[str, Any]:
+    """What a store's results depend on; a store holds the results of one such set."""
+    return {
+        "qupia": __version__,
+        "reference_date": settings.reference_date.isoformat(),
+        "enabled": sorted(settings.enabled) if settings.enabled is not None else None,
+        "severity": dict(sorted(settings.severity.items())),
+        "content_threshold": settings.content_threshold,
+        "departmental_list": str(settings.departmental_list)
+        if settings.departmental_list else None,
+        "evidence": settings.evidence,
+        "lang": settings.lang,
+    }
+
+
+@dataclass
+class Tally:
+    """What a scan did, for the progress bar and the closing line."""
+
+    files: int = 0  # paths given
+    skipped: int = 0  # unchanged since a finished run: not opened
+    read: int = 0  # analysed in this run
+    copies: int = 0  # content known already (a renamed or copied file): hashed, not analysed
+    pages: int = 0
+    findings: int = 0
+    errors: int = 0  # error or no-text
+    started: float = field(default_factory=time.monotonic)
+
+    def line(self, db: Path) -> str:
+        took = time.monotonic() - self.started
+        rate = (self.read + self.copies) / took if took > 0 else 0.0
+        return (f"qupia scan: {self.files} files ({self.read} read, {self.copies} known "
+                f"contents, {self.skipped} unchanged), {self.pages} pages, {self.findings} "
+                f"findings, {self.errors} unreadable, {took:.1f} s ({rate:.1f} files/s) "
+                f"→ {db}")
+
+
+def _stat(path: str) -> Stat | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return Stat(st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def plan(paths: list[str], store: Store) -> tuple[list[tuple[str, Stat | None]], int]:
+    """The files to read (absolute path, stat) and how many are finished and unchanged."""
+    done = store.unchanged()
+    todo: list[tuple[str, Stat | None]] = []
+    skipped = 0
+    for raw in dict.fromkeys(os.path.abspath(p) for p in paths):
+        stat = _stat(raw)
+        if stat is not None and done.get(raw) == stat:
+            skipped += 1
+        else:
+            todo.append((raw, stat))
+    return todo, skipped
+
+
+class _Known:
+    """Called in a local worker with a file's sha256: whether the store has that content.
+    Each worker process opens its own read-only connection (never one made before the fork)."""
+
+    def __init__(self, db: Path) -> None:
+        self.path = db
+        self.pid = -1
+        self.db: sqlite3.Connection | None = None
+
+    def __call__(self, digest: str) -> bool:
+        if self.db is None or self.pid != os.getpid():
+            self.db, self.pid = open_readonly(self.path), os.getpid()
+        return self.db.execute("SELECT 1 FROM contents WHERE sha256 = ?",
+                               (digest,)).fetchone() is not None
+
+
+def _local(todo: list[str], settings: Settings, db: Path) -> Iterator[FileResult]:
+    yield from run_files(todo, settings, ordered=False, seen=_Known(db))
+
+
+def dask_task(path: str, settings: Settings, known: frozenset[str]) -> FileResult:
+    """One file on a Dask worker: the local pool's worker process for that file alone (time
+    limit, crash isolation), the content skipped when *known* has it."""
+    return next(run_files([path], replace(settings, jobs=1), seen=known.__contains__))
+
+
+def _dask(todo: list[str], settings: Settings, scheduler: str,
+          known: frozenset[str]) -> Iterator[FileResult]:
+    from distributed import Client, as_completed
+
+    with Client(scheduler, timeout="30s") as client:
+        threads = sum(client.nthreads().values()) or 1
+        shared = client.scatter(known, broadcast=True)
+        window = max(64, 4 * threads)  # tasks in flight: the cluster never waits, memory stays flat
+        pending = iter(todo)
+        paths: dict[Any, str] = {}
+
+        def submit(path: str) -> Any:
+            future = client.submit(dask_task, path, settings, shared, pure=False)
+            paths[future] = path
+            return future
+
+        queue = as_completed([submit(p) for _, p in zip(range(window), pending, strict=False)])
+        for future in queue:
+            path = paths.pop(future)
+            try:
+                result = future.result()
+            except Exception as exc:  # the task failed on every worker it was given to
+                result = FileResult(path, None, "error",
+                                    f"cluster: {type(exc).__name__}: {exc}")
+            future.release()
+            yield result
+            for nxt in pending:
+                queue.add(submit(nxt))
+                break
+
+
+def _progress(total: int, out: TextIO) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", file=out, disable=not out.isatty(),
+                dynamic_ncols=True, smoothing=0.05)
+
+
+def scan(paths: list[str], store: Store, settings: Settings, executor: str = "local",
+         scheduler: str | None = None, err: TextIO = sys.stderr) -> Tally:
+    """Read every file of *paths* not finished in *store*, writing each result as it arrives."""
+    run = store.begin_run(settings_key(settings))
+    tally = Tally(files=len(paths))
+    todo, tally.skipped = plan(paths, store)
+    stats = dict(todo)
+    names = [p for p, _ in todo]
+    if executor == "dask":
+        assert scheduler is not None
+        results = _dask(names, settings, scheduler, store.hashes())
+    else:
+        results = _local(names, settings, store.path)
+    bar = _progress(len(todo), err)
+    try:
+        for result in results:
+            if result.status == SEEN:
+                tally.copies += 1
+                store.record(result.path, stats.get(result.path), result.sha256, SEEN, None,
+                             None, run)
+            else:
+                tally.read += 1
+                entry = _entry(result, settings)
+                store.record(result.path, stats.get(result.path), result.sha256, result.status,
+                             result.error, entry if result.sha256 else None, run)
+                tally.pages += result.pages or 0
+                tally.findings += len(result.findings)
+                tally.errors += result.status != "ok"
+            bar.update(1)
+            bar.set_postfix(pages=tally.pages, findings=tally.findings, refresh=False)
+    finally:
+        bar.close()
+    return tally
+
+
+def _entry(result: FileResult, settings: Settings) -> dict[str, Any]:
+    """The file's qupia-report/1 entry; without evidence, the stamp's own words are left out too
+    (the level and the form's identifier say what the mark was)."""
+    entry = file_dict(result, settings)
+    if not settings.evidence:
+        for mark in entry["markings"]:
+            mark["text"] = ""
+    return entry
+
