@@ -394,7 +394,7 @@ def scan_command(paths: tuple[str, ...], db: str, executor: str, scheduler: str 
                  timeout: float | None, lang: str | None,
                  content_threshold: float | None) -> None:
     """Review an archive into a resumable results store (default: every core)."""
-    from qupia.scan import scan
+    from qupia.scan import ExecutorError, scan
     from qupia.store import Store, StoreError
 
     if executor == "dask" and not scheduler:
@@ -422,7 +422,10 @@ def scan_command(paths: tuple[str, ...], db: str, executor: str, scheduler: str 
             tally = scan(files, store, settings, executor, scheduler)
         finally:
             store.close()
-    except StoreError as exc:
+    except (StoreError, ExecutorError) as exc:
+        click.echo(f"qupia: {exc}", err=True)
+        sys.exit(2)
+    except OSError as exc:  # the Dask scheduler cannot be reached
         click.echo(f"qupia: {exc}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:

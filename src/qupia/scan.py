@@ -120,6 +120,16 @@ def _local(todo: list[str], settings: Settings, db: Path) -> Iterator[FileResult
     yield from run_files(todo, settings, ordered=False, seen=_Known(db))
 
 
+class ExecutorError(Exception):
+    """An executor that cannot run the scan (a usage error)."""
+
+
+def _daemonic() -> bool:
+    import multiprocessing
+
+    return bool(multiprocessing.current_process().daemon)
+
+
 def dask_task(path: str, settings: Settings, known: frozenset[str]) -> FileResult:
     """One file on a Dask worker: the local pool's worker process for that file alone (time
     limit, crash isolation), the content skipped when *known* has it."""
@@ -132,7 +142,13 @@ def _dask(todo: list[str], settings: Settings, scheduler: str,
 
     with Client(scheduler, timeout="30s") as client:
         threads = sum(client.nthreads().values()) or 1
-        shared = client.scatter(known, broadcast=True)
+        daemonic = [w for w, d in client.run(_daemonic).items() if d]
+        if daemonic:
+            raise ExecutorError(
+                f"{len(daemonic)} Dask workers are daemonic processes and cannot start the "
+                "process that reads a file: start them with "
+                "DASK_DISTRIBUTED__WORKER__DAEMON=False (see the README)")
+        [shared] = client.scatter([known], broadcast=True, hash=False)  # one object, not items
         window = max(64, 4 * threads)  # tasks in flight: the cluster never waits, memory stays flat
         pending = iter(todo)
         paths: dict[Any, str] = {}
