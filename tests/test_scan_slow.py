@@ -4,7 +4,6 @@ Dask cluster on loopback with a worker killed mid-scan (slow: real processes, a 
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import signal
@@ -60,6 +59,19 @@ def _snapshot(db: Path) -> tuple[dict[str, tuple], dict[str, float]]:  # type: i
     return files, contents
 
 
+def _alive(group: int) -> list[int]:
+    """Live processes (not zombies) of a process group."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            out.append(int(stat.parent.name))
+    return out
+
+
 def _count(db: Path) -> int:
     return len(_snapshot(db)[0])
 
@@ -96,10 +108,10 @@ def test_sigkill_at_random_moments_loses_and_redoes_nothing(
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         moments.append((round(time.monotonic() - started, 2), _count(db) - had))
-        try:  # the worker processes of the killed scan: they write nothing, but use the CPU
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        deadline = time.monotonic() + 10  # no worker outlives the scan (PR_SET_PDEATHSIG)
+        while _alive(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(proc.pid), f"workers outlived the scan: {_alive(proc.pid)}"
         kills += 1
         assert _integrity(db) == "ok" if db.exists() else True
         after = _snapshot(db)

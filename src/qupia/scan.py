@@ -148,29 +148,47 @@ def _dask(todo: list[str], settings: Settings, scheduler: str,
                 f"{len(daemonic)} Dask workers are daemonic processes and cannot start the "
                 "process that reads a file: start them with "
                 "DASK_DISTRIBUTED__WORKER__DAEMON=False (see the README)")
-        [shared] = client.scatter([known], broadcast=True, hash=False)  # one object, not items
+        shared: list[Any] = []
+
+        def share() -> Any:
+            # One object, not its items; Dask keeps a single copy of scattered data, which a
+            # killed worker may take with it: then it is shared again (below).
+            if not shared:
+                shared.extend(client.scatter([known], hash=False))
+            return shared[0]
+
         window = max(64, 4 * threads)  # tasks in flight: the cluster never waits, memory stays flat
         pending = iter(todo)
-        paths: dict[Any, str] = {}
+        tasks: dict[Any, tuple[str, int]] = {}
 
-        def submit(path: str) -> Any:
-            future = client.submit(dask_task, path, settings, shared, pure=False)
-            paths[future] = path
+        def submit(path: str, attempt: int = 0) -> Any:
+            future = client.submit(dask_task, path, settings, share(), pure=False)
+            tasks[future] = (path, attempt)
             return future
 
         queue = as_completed([submit(p) for _, p in zip(range(window), pending, strict=False)])
         for future in queue:
-            path = paths.pop(future)
+            path, attempt = tasks.pop(future)
             try:
                 result = future.result()
-            except Exception as exc:  # the task failed on every worker it was given to
-                result = FileResult(path, None, "error",
-                                    f"cluster: {type(exc).__name__}: {exc}")
+            except Exception as exc:
+                if _lost(exc) and attempt < 3:  # the shared hashes went with a dead worker
+                    shared.clear()
+                    queue.add(submit(path, attempt + 1))
+                    continue
+                # The task failed on every worker it was given to (allowed-failures).
+                result = FileResult(path, None, "error", f"cluster: {type(exc).__name__}: {exc}")
             future.release()
             yield result
             for nxt in pending:
                 queue.add(submit(nxt))
                 break
+
+
+def _lost(exc: Exception) -> bool:
+    from distributed.client import FutureCancelledError
+
+    return isinstance(exc, FutureCancelledError)
 
 
 def _progress(total: int, out: TextIO) -> Any:
