@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup debian demo test test-slow docs bench corpus model eval eval-long locale
+.PHONY: setup debian demo test test-slow docs bench bench-archive corpus model eval eval-long locale
 
 $(BIN)/qupia: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ locale: setup
 # Speed: needs poppler's pdftotext for the comparison (Debian package poppler-utils).
 bench: setup
 	$(BIN)/python bench/bench.py
+
+# Archive review speed: `qupia scan` over 2,000 mixed documents (cached in bench/out) with 1 and
+# 2 local workers and a 2-worker local Dask cluster, in one run.
+bench-archive: setup
+	$(BIN)/python bench/archive.py
 
 # The corpus rendered from its sources (corpus/src → corpus/build, not committed).
 corpus: setup
