@@ -12,10 +12,10 @@ The loop, in the parent process:
      taken as they finish. Before analysing, the worker hashes the file and asks the store (a
      read-only connection of its own) whether that content is known; a renamed or copied file
      then comes back as ``seen`` and is recorded under its new path without being analysed.
-   * ``dask``: each file is a task on a Dask distributed cluster; the task runs the same
-     ``run_files`` for its one file in a worker process of its own, so the time limit and the
-     crash isolation are the same. The hashes the store knew when the scan started travel to the
-     workers once (``scatter``); only results travel back.
+   * ``dask``: files go in batches (tasks) to a Dask distributed cluster; a task runs the same
+     ``run_files`` for its batch in a worker process of its own, so the time limit, the memory
+     limit and the crash isolation are the same. The hashes the store knew when the scan
+     started travel to the workers once (``scatter``); only results travel back.
 
 3. Each result is written by this process in one transaction as it arrives, so stopping the
    scan at any moment (Ctrl-C, SIGKILL, a power cut after the last commit) loses nothing that
@@ -130,10 +130,13 @@ def _daemonic() -> bool:
     return bool(multiprocessing.current_process().daemon)
 
 
-def dask_task(path: str, settings: Settings, known: frozenset[str]) -> FileResult:
-    """One file on a Dask worker: the local pool's worker process for that file alone (time
-    limit, crash isolation), the content skipped when *known* has it."""
-    return next(run_files([path], replace(settings, jobs=1), seen=known.__contains__))
+def dask_task(paths: list[str], settings: Settings, known: frozenset[str]) -> list[FileResult]:
+    """A batch of files on a Dask worker: the local pool's worker process (time limit, memory
+    limit, crash isolation) started once for the batch, a content skipped when *known* has it.
+    Batches spread the cost of starting that process (a fork of the Dask worker) over several
+    files; a batch lost with its Dask worker is given to another one whole."""
+    return list(run_files(paths, replace(settings, jobs=1), ordered=False,
+                          seen=known.__contains__))
 
 
 def _dask(todo: list[str], settings: Settings, scheduler: str,
@@ -157,30 +160,34 @@ def _dask(todo: list[str], settings: Settings, scheduler: str,
                 shared.extend(client.scatter([known], hash=False))
             return shared[0]
 
-        window = max(64, 4 * threads)  # tasks in flight: the cluster never waits, memory stays flat
-        pending = iter(todo)
-        tasks: dict[Any, tuple[str, int]] = {}
+        # Batches of at most 16 files, at least four per worker thread over the scan, two per
+        # thread in flight: every thread stays busy and a lost batch costs little.
+        size = max(1, min(16, len(todo) // (4 * threads)))
+        batches = iter([todo[i:i + size] for i in range(0, len(todo), size)])
+        tasks: dict[Any, tuple[list[str], int]] = {}
 
-        def submit(path: str, attempt: int = 0) -> Any:
-            future = client.submit(dask_task, path, settings, share(), pure=False)
-            tasks[future] = (path, attempt)
+        def submit(batch: list[str], attempt: int = 0) -> Any:
+            future = client.submit(dask_task, batch, settings, share(), pure=False)
+            tasks[future] = (batch, attempt)
             return future
 
-        queue = as_completed([submit(p) for _, p in zip(range(window), pending, strict=False)])
+        queue = as_completed([submit(b) for _, b in zip(range(2 * threads), batches,
+                                                          strict=False)])
         for future in queue:
-            path, attempt = tasks.pop(future)
+            batch, attempt = tasks.pop(future)
             try:
-                result = future.result()
+                results = future.result()
             except Exception as exc:
                 if _lost(exc) and attempt < 3:  # the shared hashes went with a dead worker
                     shared.clear()
-                    queue.add(submit(path, attempt + 1))
+                    queue.add(submit(batch, attempt + 1))
                     continue
                 # The task failed on every worker it was given to (allowed-failures).
-                result = FileResult(path, None, "error", f"cluster: {type(exc).__name__}: {exc}")
+                reason = f"cluster: {type(exc).__name__}: {exc}"
+                results = [FileResult(path, None, "error", reason) for path in batch]
             future.release()
-            yield result
-            for nxt in pending:
+            yield from results
+            for nxt in batches:
                 queue.add(submit(nxt))
                 break
 
