@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from qupia.fsio import atomic_writer
 from qupia.report import export, html
 from qupia.store import Store
 
@@ -142,7 +143,8 @@ def test_page_of_100000_files_loads(tmp_path: Path,
     started = time.perf_counter()
     data = export.load(db)
     out = tmp_path / "big.html"
-    export.write_atomic(out, html.render(data))
+    with atomic_writer(out) as stream:
+        stream.write(html.render(data))
     made = time.perf_counter() - started
     started = time.perf_counter()
     page, errors, _requests = _open(browser, out)
@@ -150,7 +152,7 @@ def test_page_of_100000_files_loads(tmp_path: Path,
     assert errors == []
     assert page.locator("#rows tr[data-i]").count() == 50
     page.select_option("#f-rule", label="QP201 expired-marking")
-    assert "33,333 of 100,000" in page.inner_text("#count")
+    assert "25,000 of 100,000" in page.inner_text("#count")  # i % 3 == 1 and i % 4 != 0
     figures = {"files": 100_000, "html_mb": round(out.stat().st_size / 1e6, 1),
                "render_s": round(made, 2), "load_s": round(loaded, 2)}
     print(json.dumps(figures))

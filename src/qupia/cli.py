@@ -392,7 +392,7 @@ def scan_command(paths: tuple[str, ...], db: str, executor: str, scheduler: str 
                  evidence: bool, reference_date: Any, config_path: str | None,
                  jobs: int | None, enable: tuple[str, ...], disable: tuple[str, ...],
                  timeout: float | None, lang: str | None,
-                 content_threshold: float | None) -> None:
+                 content_threshold: float | None, memory_limit: int | None) -> None:
     """Review an archive into a resumable results store (default: every core)."""
     from qupia.scan import ExecutorError, scan
     from qupia.store import Store, StoreError
@@ -406,9 +406,11 @@ def scan_command(paths: tuple[str, ...], db: str, executor: str, scheduler: str 
         except ImportError:
             raise click.UsageError(
                 _("the Dask executor needs: pip install 'qupia[dask]'")) from None
-    settings, conf, files = _resolve(paths, config_path, reference_date, enable, disable, jobs,
-                                     timeout, lang, not evidence, content_threshold)
+    settings, conf, walk = _resolve(paths, config_path, reference_date, enable, disable, jobs,
+                                    timeout, lang, not evidence, content_threshold, memory_limit)
     settings = replace(settings, evidence=evidence)
+    _walk_notes(walk)
+    _terminate_cleanly()
     if jobs is None and "jobs" not in conf:
         settings = replace(settings, jobs=len(os.sched_getaffinity(0)) or 1)
     try:
@@ -419,7 +421,8 @@ def scan_command(paths: tuple[str, ...], db: str, executor: str, scheduler: str 
             settings = replace(settings,
                                reference_date=date.fromisoformat(stored["reference_date"]))
         try:
-            tally = scan(files, store, settings, executor, scheduler)
+            tally = scan(walk.files, store, settings, executor, scheduler,
+                         problems=list(_problems(walk)))
         finally:
             store.close()
     except (StoreError, ExecutorError) as exc:
@@ -454,19 +457,15 @@ def report_command(db: str, html_path: str | None, csv_path: str | None,
     except StoreError as exc:
         click.echo(f"qupia: {exc}", err=True)
         sys.exit(2)
-    writers = [(html_path, "--html", html.render), (csv_path, "--csv", export.csv_text),
-               (json_path, "--json", export.json_text)]
-    for target, option, _render in writers:
-        if target and not export.writable(Path(target)):
-            raise click.BadParameter(_("cannot write {path}").format(path=target),
-                                     param_hint=option)
-    for target, option, render in writers:
+    writers = [(html_path, html.render), (csv_path, export.csv_text),
+               (json_path, export.json_text)]
+    for target, _render in writers:
         if target:
-            try:
-                export.write_atomic(Path(target), render(data))
-            except OSError as exc:
-                raise click.BadParameter(f"{target}: {exc.strerror}",
-                                         param_hint=option) from None
+            check_writable(target)  # a usage error (exit 2) before anything is written
+    for target, render in writers:
+        if target:
+            with atomic_writer(target) as out:
+                out.write(render(data))
     click.echo(export.totals_line(data))
 
 

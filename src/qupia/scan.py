@@ -206,10 +206,16 @@ def _progress(total: int, out: TextIO) -> Any:
 
 
 def scan(paths: list[str], store: Store, settings: Settings, executor: str = "local",
-         scheduler: str | None = None, err: TextIO = sys.stderr) -> Tally:
-    """Read every file of *paths* not finished in *store*, writing each result as it arrives."""
+         scheduler: str | None = None, err: TextIO | None = None,
+         problems: list[FileResult] | None = None) -> Tally:
+    """Read every file of *paths* not finished in *store*, writing each result as it arrives.
+    *problems* (paths the folder walk could not follow) are recorded as unreadable."""
+    err = err or sys.stderr
     run = store.begin_run(settings_key(settings))
-    tally = Tally(files=len(paths))
+    tally = Tally(files=len(paths) + len(problems or ()))
+    for problem in problems or ():
+        store.record(problem.path, None, None, "error", problem.error, None, run)
+        tally.errors += 1
     todo, tally.skipped = plan(paths, store)
     stats = dict(todo)
     names = [p for p, _ in todo]
@@ -241,11 +247,7 @@ def scan(paths: list[str], store: Store, settings: Settings, executor: str = "lo
 
 
 def _entry(result: FileResult, settings: Settings) -> dict[str, Any]:
-    """The file's qupia-report/1 entry; without evidence, the stamp's own words are left out too
-    (the level and the form's identifier say what the mark was)."""
-    entry = file_dict(result, settings)
-    if not settings.evidence:
-        for mark in entry["markings"]:
-            mark["text"] = ""
-    return entry
+    """The file's qupia-report/1 entry; without evidence it holds none of the document's words
+    (file_dict: the stamp's own words are null too; the level and form say what a mark was)."""
+    return file_dict(result, settings)
 

@@ -1,13 +1,11 @@
 """A results store (:mod:`qupia.store`) → the data of ``qupia report``: JSON (the ``files`` of
-qupia-report/1), CSV, the totals; and the atomic write every output of it goes through."""
+qupia-report/1), CSV, the totals. The command writes them with :func:`qupia.fsio.atomic_writer`."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,28 +88,3 @@ def csv_text(data: ReportData) -> str:
             tail = [finding[k] for k in CSV_COLUMNS[7:]] if finding else [None] * 9
             writer.writerow(["" if v is None else v for v in (*head, *tail)])
     return out.getvalue()
-
-
-def writable(path: Path) -> bool:
-    """Whether *path* can be written: its folder exists and is writable, and it is not a
-    folder."""
-    folder = path.parent if str(path.parent) else Path(".")
-    return folder.is_dir() and os.access(folder, os.W_OK) and not path.is_dir()
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write *text* to a temporary file in *path*'s folder, flush it to disk, then rename it
-    over *path*: a reader sees the old file or the whole new one, never half of it."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
