@@ -59,17 +59,25 @@ def _snapshot(db: Path) -> tuple[dict[str, tuple], dict[str, float]]:  # type: i
     return files, contents
 
 
-def _alive(group: int) -> list[int]:
-    """Live processes (not zombies) of a process group."""
-    out = []
+def _procs() -> dict[int, tuple[int, str]]:
+    """pid → (parent pid, state) of every process."""
+    out = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[2]) == group and fields[0] != "Z":
-            out.append(int(stat.parent.name))
+        out[int(stat.parent.name)] = (int(fields[1]), fields[0])
     return out
+
+
+def _children(pid: int) -> set[int]:
+    return {p for p, (ppid, state) in _procs().items() if ppid == pid and state != "Z"}
+
+
+def _alive(pids: set[int]) -> set[int]:
+    """Those of *pids* still running (not zombies)."""
+    return {p for p, (_ppid, state) in _procs().items() if p in pids and state != "Z"}
 
 
 def _count(db: Path) -> int:
@@ -105,13 +113,14 @@ def test_sigkill_at_random_moments_loses_and_redoes_nothing(
             time.sleep(rng.uniform(0, 0.15))
         if proc.poll() is not None:
             pytest.fail(f"the scan ended before kill {kills + 1}: the archive is too small")
+        workers = _children(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        moments.append((round(time.monotonic() - started, 2), _count(db) - had))
+        moments.append((round(time.monotonic() - started, 2), _count(db) - had, len(workers)))
         deadline = time.monotonic() + 10  # no worker outlives the scan (PR_SET_PDEATHSIG)
-        while _alive(proc.pid) and time.monotonic() < deadline:
+        while _alive(workers) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not _alive(proc.pid), f"workers outlived the scan: {_alive(proc.pid)}"
+        assert not _alive(workers), f"workers outlived the scan: {_alive(workers)}"
         kills += 1
         assert _integrity(db) == "ok" if db.exists() else True
         after = _snapshot(db)
@@ -120,6 +129,7 @@ def test_sigkill_at_random_moments_loses_and_redoes_nothing(
             assert not lost_or_redone, (kills, moments)
         before = after
     assert 0 < len(before[0]) < len(paths), moments  # the kills fell inside the scan
+    assert sum(1 for m in moments if m[2]) >= 5, moments  # most kills found workers running
     done = subprocess.run(command, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr
     files, contents = _snapshot(db)

@@ -160,9 +160,11 @@ def _dask(todo: list[str], settings: Settings, scheduler: str,
                 shared.extend(client.scatter([known], hash=False))
             return shared[0]
 
-        # Batches of at most 16 files, at least four per worker thread over the scan, two per
-        # thread in flight: every thread stays busy and a lost batch costs little.
-        size = max(1, min(16, len(todo) // (4 * threads)))
+        # Batches of at most 64 files, at least four per worker thread over the scan, two per
+        # thread in flight: every thread stays busy and a lost batch costs little. Each batch
+        # forks its reader from the Dask worker, whose memory the reader then copies as it
+        # writes to it: the bench measured 16-file batches at three times the local CPU time.
+        size = max(1, min(64, len(todo) // (4 * threads)))
         batches = iter([todo[i:i + size] for i in range(0, len(todo), size)])
         tasks: dict[Any, tuple[list[str], int]] = {}
 
