@@ -216,7 +216,8 @@ def scan(paths: list[str], store: Store, settings: Settings, executor: str = "lo
     run = store.begin_run(settings_key(settings))
     tally = Tally(files=len(paths) + len(problems or ()))
     for problem in problems or ():
-        store.record(problem.path, None, None, "error", problem.error, None, run)
+        store.record(os.path.abspath(problem.path), None, None, "error", problem.error, None,
+                     run)
         tally.errors += 1
     todo, tally.skipped = plan(paths, store)
     stats = dict(todo)
