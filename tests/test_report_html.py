@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,16 +13,16 @@ import pytest
 from qupia.fsio import atomic_writer
 from qupia.report import export, html
 from qupia.store import Store
+from tests.conftest import Ran, qupia_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "corpus" / "samples"
 CHROMIUM = "/usr/bin/chromium"
-QUPIA = str(Path(sys.executable).with_name("qupia"))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-def qupia(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([QUPIA, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+def qupia(*args: str) -> Ran:
+    return qupia_cli(*args)
 
 
 @pytest.fixture(scope="module")

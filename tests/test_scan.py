@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from qupia.cli import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, qupia_cli
 
-QUPIA = str(Path(sys.executable).with_name("qupia"))
 SAMPLES = ROOT / "corpus" / "samples"
 REF = ("--reference-date", "2026-11-26")
 #: Words of a document's body: they must never reach a store made without --evidence.
@@ -114,8 +110,7 @@ def test_scan_and_check_agree_and_report_exports_the_files(archive: Path,
     """One engine: the store's files are those `qupia check --format json` reports."""
     db = tmp_path / "r.sqlite"
     assert scan(str(archive), "--db", str(db), "-j", "2", "--evidence", *REF)[0] == 0
-    checked = subprocess.run([QUPIA, "check", str(archive), "--format", "json", *REF],
-                             capture_output=True, text=True, timeout=300)
+    checked = qupia_cli("check", str(archive), "--format", "json", *REF)
     expected = {Path(f["path"]).name: f for f in json.loads(checked.stdout)["files"]}
     out = {k: tmp_path / f"out.{k}" for k in ("html", "csv", "json")}
     result = CliRunner().invoke(main, ["report", str(db), "--html", str(out["html"]),
@@ -155,9 +150,8 @@ def test_dask_executor_needs_a_scheduler(archive: Path, tmp_path: Path) -> None:
 
 
 def test_progress_is_quiet_off_a_terminal(archive: Path, tmp_path: Path) -> None:
-    proc = subprocess.run([QUPIA, "scan", str(archive), "--db", str(tmp_path / "r.sqlite"),
-                           "-j", "2", *REF], capture_output=True, text=True, timeout=300)
+    proc = qupia_cli("scan", str(archive), "--db", str(tmp_path / "r.sqlite"), "-j", "2", *REF)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("qupia scan: 13 files")
-    assert os.environ.get("TERM") is None or "\r" not in proc.stderr
+    assert "\r" not in proc.stderr  # no bar
