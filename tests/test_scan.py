@@ -144,6 +144,15 @@ def test_a_bad_output_path_is_a_usage_error(archive: Path, tmp_path: Path) -> No
     assert list(tmp_path.glob("*.tmp")) == [] and list(tmp_path.glob(".*tmp")) == []
 
 
+def test_report_of_another_sqlite_file_is_a_usage_error(tmp_path: Path) -> None:
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as con:
+        con.execute("CREATE TABLE t (x)")
+    result = CliRunner().invoke(main, ["report", str(other)])
+    assert result.exit_code == 2 and "not a qupia results store" in result.output
+    assert rows(other, "SELECT name FROM sqlite_master") == [("t",)]  # left as it was
+
+
 def test_dask_executor_needs_a_scheduler(archive: Path, tmp_path: Path) -> None:
     code, out = scan(str(archive), "--db", str(tmp_path / "r.sqlite"), "--executor", "dask")
     assert code == 2 and "--scheduler" in out

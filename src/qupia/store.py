@@ -94,9 +94,10 @@ class Stat:
 
 
 class Store:
-    """A results store, opened (and created when missing) at *path*."""
+    """A results store, opened at *path*, and created there when missing unless *create* is
+    False (``qupia report`` never turns another SQLite file into a store)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, create: bool = True) -> None:
         self.path = Path(path)
         try:
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -106,6 +107,8 @@ class Store:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             version = self._meta("schema_version")
+            if version is None and not create:
+                raise StoreError(f"{self.path}: not a qupia results store (no schema version)")
             if version is None:
                 # One script, one transaction: the tables and the version appear together.
                 self.db.executescript(

@@ -31,7 +31,7 @@ class ReportData:
 
 
 def load(db: Path) -> ReportData:
-    store = Store(db)
+    store = Store(db, create=False)
     try:
         return ReportData(str(db), list(store.entries()), store.settings() or {})
     finally:
