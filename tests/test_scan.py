@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -151,6 +152,23 @@ def test_report_of_another_sqlite_file_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["report", str(other)])
     assert result.exit_code == 2 and "not a qupia results store" in result.output
     assert rows(other, "SELECT name FROM sqlite_master") == [("t",)]  # left as it was
+
+
+def test_a_fifo_among_the_files_is_recorded_unreadable_and_not_retried(
+        archive: Path, tmp_path: Path) -> None:
+    """The scan process never opens a document: a FIFO named like a text file costs only
+    itself, and the next run knows it from its stat."""
+    fifo = archive / "pipe.txt"
+    os.mkfifo(fifo)
+    db = tmp_path / "r.sqlite"
+    code, out = scan(str(archive), "--db", str(db), "-j", "2", "--timeout", "5", *REF)
+    assert code == 0, out
+    assert "14 files (14 read" in out and "1 unreadable" in out
+    [(status, error, sha)] = rows(db, f"SELECT status, error, sha256 FROM files "
+                                      f"WHERE path = '{fifo}'")
+    assert status == "error" and error and sha is None
+    code, out = scan(str(archive), "--db", str(db), "-j", "2")
+    assert "(0 read, 0 known contents, 14 unchanged)" in out
 
 
 def test_dask_executor_needs_a_scheduler(archive: Path, tmp_path: Path) -> None:
