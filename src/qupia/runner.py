@@ -1,4 +1,7 @@
-"""Run :func:`qupia.engine.check_file` over many files with a time limit per file.
+"""Run :func:`qupia.engine.check_path` over many files with a time limit per file.
+
+A .zip archive is one task: its worker returns one result per member, and they are reported
+in the archive's order where the archive stands in the list.
 
 Each file is read in a worker process. A file that takes longer than the limit (a parser caught
 in a hostile file) has its worker killed and gets ``status: "error"`` with the reason; a worker
@@ -33,7 +36,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from qupia.content import load_list, load_resources
-from qupia.engine import FileResult, check_file, over_memory
+from qupia.engine import FileResult, check_path, over_memory
 from qupia.markings import load
 from qupia.markings.metadata import load_metadata
 from qupia.settings import Settings
@@ -87,15 +90,16 @@ def _work(conn: Connection, settings: Settings, parent: int) -> None:
         index, path = task
         try:
             # A reviewed document's own suppressions (qupia.review), under the same time limit.
-            result = review.apply(check_file(Path(path), settings), known, settings.limits)
+            results = [review.apply(r, known, settings.limits)
+                       for r in check_path(Path(path), settings)]
         except MemoryError:
-            result = FileResult(path, None, "error", over_memory(settings.limits))
+            results = [FileResult(path, None, "error", over_memory(settings.limits))]
         except RecursionError:
-            result = FileResult(path, None, "error", "file too complex to read within limits")
+            results = [FileResult(path, None, "error", "file too complex to read within limits")]
         except Exception as exc:  # a bug must cost one file, not the scan
-            result = FileResult(path, None, "error",
-                                f"internal error: {type(exc).__name__}: {exc}")
-        conn.send((index, result))
+            results = [FileResult(path, None, "error",
+                                  f"internal error: {type(exc).__name__}: {exc}")]
+        conn.send((index, results))
 
 
 class _Worker:
@@ -150,7 +154,8 @@ class _Worker:
 
 
 def run_files(paths: list[str], settings: Settings) -> Iterator[FileResult]:
-    """Results in the order of *paths*, each as soon as it and those before it are done."""
+    """Results in the order of *paths* (an archive's members in its place), each as soon as it
+    and those before it are done."""
     # Workers are forked after the classifier is loaded: a BLAS thread pool started before a
     # fork is missing in the child, and one-thread BLAS is all the small model needs; one
     # worker per core is the parallelism (docs/measurements.md: two processes gave 1.6–2.1x one).
@@ -165,7 +170,7 @@ def run_files(paths: list[str], settings: Settings) -> Iterator[FileResult]:
     timeout = settings.limits.timeout_seconds
     workers = [_Worker(settings) for _ in range(max(1, min(settings.jobs, len(paths))))]
     pending = list(enumerate(paths))[::-1]
-    done: dict[int, FileResult] = {}
+    done: dict[int, list[FileResult]] = {}
     emitted = 0
     try:
         while emitted < len(paths):
@@ -198,11 +203,11 @@ def run_files(paths: list[str], settings: Settings) -> Iterator[FileResult]:
                     continue
                 w.stop(kill=True)
                 # No hash: nothing in this process reads a document (a FIFO would block it).
-                done[index] = FileResult(path, None, "error", reason)
+                done[index] = [FileResult(path, None, "error", reason)]
                 pending.extend(reversed(list(w.queue)[1:]))  # sent but not begun: read again
                 workers[i] = _Worker(settings)
             while emitted in done:
-                yield done.pop(emitted)
+                yield from done.pop(emitted)
                 emitted += 1
     finally:
         for w in workers:
