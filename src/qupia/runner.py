@@ -75,11 +75,22 @@ def _detach(parent: int, memory_bytes: int) -> None:
 
 def _work(conn: Connection, settings: Settings, parent: int) -> None:
     _detach(parent, settings.limits.memory_bytes)
-    from qupia import i18n, review
+    from qupia import i18n
     from qupia.rules import RULES
 
     i18n.set_language(settings.lang)  # forked from the CLI, which set it; explicit all the same
     known = {r.CODE for r in RULES}
+    try:
+        _serve(conn, settings, known)
+    finally:  # a forked worker skips atexit: stop the LibreOffice converter it may have started
+        legacy = sys.modules.get("qupia.extract.legacy")
+        if legacy is not None:
+            legacy.shutdown()
+
+
+def _serve(conn: Connection, settings: Settings, known: set[str]) -> None:
+    from qupia import review
+
     while True:
         try:
             task = conn.recv()
@@ -141,6 +152,10 @@ class _Worker:
     def stop(self, kill: bool = False) -> None:
         if kill:
             self.kill()
+            from qupia.extract.legacy import remove_leftovers
+
+            self.proc.join(timeout=5)
+            remove_leftovers(self.proc.pid)
         else:
             try:
                 self.conn.send(None)

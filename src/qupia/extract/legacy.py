@@ -64,7 +64,8 @@ class Converter:
             raise ExtractError(_INSTALL)
         shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
         for python in _pythons():
-            self.home = tempfile.mkdtemp(prefix="qupia-lo-", dir=shm)  # mode 0700
+            # mode 0700; named by this process, so that whoever kills it can remove the folder
+            self.home = tempfile.mkdtemp(prefix=f"qupia-lo-{os.getpid()}-", dir=shm)
             self.proc = subprocess.Popen(
                 [python, "-I", str(_HELPER), self.home],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -95,8 +96,9 @@ class Converter:
             buf += chunk
         return buf
 
-    def convert(self, data: bytes, timeout: float) -> bytes:
-        """The document *data* as DOCX bytes, or ExtractError with LibreOffice's reason."""
+    def convert(self, data: bytes, kind: str, timeout: float) -> bytes:
+        """The document *data* (*kind* doc or rtf) as DOCX bytes, or ExtractError with
+        LibreOffice's reason."""
         if self.owner != os.getpid():  # inherited through fork: the pipes are the parent's
             self.proc, self.home, self.owner = None, None, os.getpid()
         if self.proc is None or self.proc.poll() is not None:
@@ -104,7 +106,7 @@ class Converter:
             self._start()
         assert self.proc is not None and self.proc.stdin is not None
         try:
-            self.proc.stdin.write(struct.pack(">I", len(data)) + data)
+            self.proc.stdin.write(struct.pack(">cI", kind[:1].encode(), len(data)) + data)
             self.proc.stdin.flush()
         except OSError:
             self.close()
@@ -143,10 +145,55 @@ _CONVERTER = Converter()
 atexit.register(_CONVERTER.close)
 
 
+def shutdown() -> None:
+    """Stop this process's converter, if it started one, and remove its folder."""
+    _CONVERTER.close()
+
+
+def remove_leftovers(pid: int) -> None:
+    """Remove the converter folder of process *pid*, killed before it could (its converter
+    died with it; the folder holds LibreOffice's profile, never a document)."""
+    for folder in ("/dev/shm", tempfile.gettempdir()):
+        for home in Path(folder).glob(f"qupia-lo-{pid}-*"):
+            shutil.rmtree(home, ignore_errors=True)
+
+
+def ole_problem(data: bytes) -> str | None:
+    """Why an OLE compound file is no readable Word document, or None: read with olefile
+    before LibreOffice sees it, since LibreOffice reports an encrypted or foreign file only as
+    one it could not open. The Word FIB's flag word (MS-DOC 2.5.1) says whether it is
+    encrypted; OOXML encryption puts the DOCX in an ``EncryptedPackage`` stream."""
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(data)
+    except (OSError, ValueError, IndexError, struct.error):
+        return "damaged OLE compound file (not a readable .doc)"
+    try:
+        if ole.exists("EncryptedPackage") or ole.exists("EncryptionInfo"):
+            return "encrypted Office file: a password is required"
+        if not ole.exists("WordDocument"):
+            return "OLE compound file without a Word document (an Excel or PowerPoint file?)"
+        fib = ole.openstream("WordDocument").read(12)
+    except (OSError, ValueError, IndexError, struct.error):
+        return "damaged OLE compound file (not a readable .doc)"
+    finally:
+        ole.close()
+    if len(fib) < 12:
+        return "damaged Word document (its header is cut short)"
+    if int.from_bytes(fib[10:12], "little") & 0x0100:
+        return "encrypted Word file: a password is required"
+    return None
+
+
 def read_legacy(data: bytes, name: str, kind: str, limits: Limits) -> Document:
     """A .doc or .rtf file's bytes → Document (format *kind*), through LibreOffice and DOCX."""
     from qupia.extract.docx import read_docx
 
-    docx = _CONVERTER.convert(data, limits.timeout_seconds)
+    if kind == "doc":
+        problem = ole_problem(data)
+        if problem:
+            raise ExtractError(problem)
+    docx = _CONVERTER.convert(data, kind, limits.timeout_seconds)
     doc = read_docx(io.BytesIO(docx), limits, name=name)
     return Document(path=doc.path, format=kind, pages=doc.pages, blocks=doc.blocks)

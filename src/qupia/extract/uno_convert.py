@@ -6,7 +6,9 @@ once per worker and sends it one document at a time. It starts ``soffice.bin`` h
 private profile in the folder given as its argument, listening on a pipe, and connects to it
 over UNO.
 
-Frames on stdin/stdout: a request is a 4-byte big-endian length and the document's bytes; the
+Frames on stdin/stdout: a request is one byte naming the import filter (``d`` Word 97–2003,
+``r`` RTF: LibreOffice must not fall back to reading a damaged file as plain text), a 4-byte
+big-endian length and the document's bytes; the
 answer is one byte (``K`` done, ``E`` failed), a 4-byte length and the DOCX bytes or a one-line
 reason in UTF-8. The document goes to LibreOffice as an input stream and comes back as an output
 stream: no copy of its text is written to disk. Macros are never run and links never updated
@@ -30,6 +32,8 @@ from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
 from com.sun.star.io import XOutputStream  # type: ignore[import-not-found]
 
 _PR_SET_PDEATHSIG = 1
+# Word 97–2003, then the older binary Word formats an archive may hold; RTF.
+_FILTERS = {b"d": ("MS Word 97", "MS Word 95", "MS WinWord 6.0"), b"r": ("Rich Text Format",)}
 
 
 def _die_with_parent() -> None:
@@ -113,20 +117,32 @@ def main() -> None:
     stdout.flush()
     while True:
         try:
-            (size,) = struct.unpack(">I", _read_exact(stdin, 4))
+            kind, size = struct.unpack(">cI", _read_exact(stdin, 5))
             data = _read_exact(stdin, size)
         except EOFError:
             break
-        status, payload = b"E", b"LibreOffice could not open the file"
-        doc = None
+        status = b"E"
+        payload = b"LibreOffice could not open the file (damaged, encrypted or not that format)"
+        doc, failure = None, None
         try:
-            stream = smgr.createInstanceWithContext("com.sun.star.io.SequenceInputStream", ctx)
-            stream.initialize((uno.ByteSequence(data),))
-            doc = desktop.loadComponentFromURL(
-                "private:stream", "_blank", 0,
-                (_prop("InputStream", stream), _prop("Hidden", True),
-                 _prop("ReadOnly", True), _prop("MacroExecutionMode", 0),
-                 _prop("UpdateDocMode", 0), _prop("Silent", True)))
+            for name in _FILTERS.get(kind, _FILTERS[b"d"]):
+                stream = smgr.createInstanceWithContext("com.sun.star.io.SequenceInputStream",
+                                                        ctx)
+                stream.initialize((uno.ByteSequence(data),))
+                try:
+                    doc = desktop.loadComponentFromURL(
+                        "private:stream", "_blank", 0,
+                        (_prop("InputStream", stream), _prop("Hidden", True),
+                         _prop("FilterName", name), _prop("ReadOnly", True),
+                         _prop("MacroExecutionMode", 0), _prop("UpdateDocMode", 0),
+                         _prop("Silent", True)))
+                except Exception as exc:  # this filter cannot read it: try the next
+                    failure = exc
+                    continue
+                if doc is not None:
+                    break
+            if doc is None and failure is not None:
+                raise failure
             if doc is not None and doc.supportsService("com.sun.star.text.TextDocument"):
                 out = _Out()
                 doc.storeToURL("private:stream", (_prop("FilterName", "MS Word 2007 XML"),
@@ -136,8 +152,8 @@ def main() -> None:
                 payload = b"not a text document"
         except Exception as exc:  # one file's failure is its answer
             message = str(getattr(exc, "Message", "") or type(exc).__name__).splitlines()
-            payload = f"LibreOffice could not open the file ({(message or [''])[0][:200]})"\
-                .encode()
+            reason = (message or [""])[0][:200] or "damaged, encrypted or not that format"
+            payload = f"LibreOffice could not open the file ({reason})".encode()
         finally:
             if doc is not None:
                 try:
