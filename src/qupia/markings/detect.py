@@ -22,7 +22,7 @@ from datetime import date
 
 import regex
 
-from qupia.markings.dates import find_dates, parse_date
+from qupia.markings.dates import find_dates, line_date, parse_date
 from qupia.markings.fold import fold
 from qupia.markings.metadata import detect_metadata
 from qupia.markings.patterns import FormSpec, Pack, form_index
@@ -206,7 +206,8 @@ def _is_marking(
     if form.context == "number":
         extra = _residue(words_before + words_after, [pack.stamp_word, pack.document_word])
         return len(extra) <= 3
-    if _residue(words_before + words_after, [pack.stamp_word]):
+    if _residue(words_before + words_after, [pack.stamp_word]) and not _merged_column(
+            pack, stream, start, end, lo, words_before, words_after):
         return False
     if _mention_cue(pack, masked, lo, hi, words_before, words_after, declass=False):
         return False
@@ -219,6 +220,26 @@ def _is_marking(
         if prev and not _TERMINAL.search(prev) and len(_tokens(prev)) > 3:
             return False
     return True
+
+
+def _merged_column(pack: Pack, stream: _Stream, start: int, end: int, lo: int,
+                   words_before: list[str], words_after: list[str]) -> bool:
+    """A stamp at the end of a line whose left part is another column of the form: the place
+    or the addressee, merged into one line by a transcription or OCR ("Алма-Ата Совершенно
+    секретно"). Capitalised, ending its line (requisites may follow), after a few words, on
+    one of the first lines of its page region, not in quotes or after punctuation."""
+    if _residue(words_after, [pack.stamp_word]):
+        return False
+    if not 0 < len(words_before) <= pack.merged.max_words_before:
+        return False
+    if pack.merged_refuse is not None and any(pack.merged_refuse.match(w) for w in words_before):
+        return False
+    if stream.folded.count("\n", 0, start) > pack.merged.max_line:
+        return False
+    if not stream.text[start:end][:1].isupper():
+        return False
+    left = stream.text[lo:start].rstrip()
+    return bool(left) and left[-1] not in "«\"“„'(:;,.!?—–-"
 
 
 def _mention_cue(
@@ -319,6 +340,14 @@ def _document_date(
             if len(_tokens(line)) <= DATE_LINE:
                 return dates[0], True
             fallback = fallback or dates[0]
+    # no full date on a short line: a line that is only a partial date ("Декабрь 1931 г.")
+    for s_index, stream in enumerate(streams):
+        if stream.page != 1 or stream.region is Region.METADATA:
+            continue
+        for l_index, line in enumerate(stream.folded.split("\n")):
+            partial = line_date(line, pack) if (s_index, l_index) not in skip_lines else None
+            if partial:
+                return partial, True
     return fallback, False
 
 
