@@ -226,11 +226,15 @@ def _merged_column(pack: Pack, stream: _Stream, start: int, end: int, lo: int,
                    words_before: list[str], words_after: list[str]) -> bool:
     """A stamp at the end of a line whose left part is another column of the form: the place
     or the addressee, merged into one line by a transcription or OCR ("Алма-Ата Совершенно
-    секретно"). Capitalised, ending its line (requisites may follow), after a few words, on
-    one of the first lines of its page region, not in quotes or after punctuation."""
+    секретно"). Capitalised, ending its line (requisites may follow), after a few words (more
+    when the line starts with an addressee: "Начальнику …"), on one of the first lines of its
+    page region, not in quotes or after punctuation."""
     if _residue(words_after, [pack.stamp_word]):
         return False
-    if not 0 < len(words_before) <= pack.merged.max_words_before:
+    addressed = pack.merged_addressee is not None and any(
+        pack.merged_addressee.match(w) for w in words_before)
+    limit = pack.merged.max_words_addressee if addressed else pack.merged.max_words_before
+    if not 0 < len(words_before) <= limit:
         return False
     if pack.merged_refuse is not None and any(pack.merged_refuse.match(w) for w in words_before):
         return False

@@ -87,6 +87,8 @@ class MergedColumn(BaseModel):
     max_words_before: int = Field(default=6, ge=1, le=20)
     max_line: int = Field(default=6, ge=0, le=50)
     refuse: list[str] = []
+    addressee: list[str] = []
+    max_words_addressee: int = Field(default=12, ge=1, le=30)
 
 
 class PackSpec(BaseModel):
@@ -120,6 +122,7 @@ class Pack:
     months: tuple[tuple[int, str], ...]  # (month, folded stem regex)
     merged: MergedColumn = field(default_factory=MergedColumn)  # a stamp on a merged line
     merged_refuse: regex.Pattern[str] | None = None  # words that stop that reading
+    merged_addressee: regex.Pattern[str] | None = None  # first words of an addressee line
 
 
 def phrase_regex(phrase: str) -> str:
@@ -337,4 +340,6 @@ def _compile_pack(path: Path) -> Pack:
         months=months,
         merged=spec.merged_column,
         merged_refuse=_words(spec.merged_column.refuse) if spec.merged_column.refuse else None,
+        merged_addressee=(_words(spec.merged_column.addressee)
+                          if spec.merged_column.addressee else None),
     )
