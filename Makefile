@@ -53,6 +53,7 @@ locale: setup
 # Speed: needs poppler's pdftotext for the comparison (Debian package poppler-utils).
 bench: setup
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench_formats.py
 
 # The corpus rendered from its sources (corpus/src → corpus/build, not committed).
 corpus: setup
