@@ -2,9 +2,9 @@
 
 Each member is named ``archive.zip!folder/order.docx`` (nested: ``a.zip!b.zip!c.pdf``) and
 read by the reader of its type from its bytes: nothing is extracted to disk. The bounds of a
-DOCX archive hold for the whole walk, nested levels included (SPEC §7,
-:class:`~qupia.extract.errors.Limits`): the number of members, the total unpacked size and the
-compression ratio of each member; archives nest at most :data:`MAX_DEPTH` deep. A member that
+DOCX archive hold for the whole walk, nested levels included
+(:class:`~qupia.extract.errors.Limits`): the number of members, the total unpacked size and
+the compression ratio of each member; archives nest at most :data:`MAX_DEPTH` deep. A member that
 breaks a bound, is encrypted or damaged gets its own one-line reason; an archive that cannot be
 opened at all gets one.
 """

@@ -18,9 +18,6 @@ Example
 
         СОВЕРШЕННО СЕКРЕТНО
 
-    A Soviet "Особая папка" beside "Сов. секретно" is one stamp, not two levels (the forms a
-    mark completes are data: ``stands_with`` in ``patterns/markings.yaml``).
-
 How to fix
     Decide the document's level from the departmental list and mark every place with it.
 """
@@ -43,7 +40,9 @@ def check(facts: Facts) -> list[Finding]:
     marks = facts.markings.page_marks
     completes = {f.id: set(f.stands_with) for f in load().forms}
     present = {m.form for m in marks}
-    # a mark that another mark of the document completes counts as part of that one
+    # a mark that another mark of the document completes counts as part of that one: a Soviet
+    # "Особая папка" beside "Сов. секретно" is one stamp, not two levels (``stands_with`` in
+    # patterns/markings.yaml)
     companions = {c for form in present for c in completes.get(form, ())}
     first: dict[Level, Marking] = {}
     for mark in marks:
