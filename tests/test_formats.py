@@ -126,6 +126,19 @@ def test_odt_every_region(tmp_path: Path) -> None:
     assert header and header[0].level is Level.SECRET
 
 
+def test_odt_drawn_shapes_and_page_anchored_frames_are_textboxes(tmp_path: Path) -> None:
+    path = tmp_path / "shapes.odt"
+    path.write_bytes(odt_bytes(
+        '<draw:frame draw:name="page"><draw:text-box>' + p("ӨТЕ ҚҰПИЯ") + "</draw:text-box>"
+        "</draw:frame>"
+        + p('Мәтін<draw:g><draw:custom-shape draw:name="stamp">' + p("СЕКРЕТНО")
+            + '</draw:custom-shape><draw:rect draw:name="r">' + p("Экз. № 1")
+            + "</draw:rect></draw:g> соңы")))
+    found = regions(path)
+    assert found["textbox"] == {"ӨТЕ ҚҰПИЯ", "СЕКРЕТНО", "Экз. № 1"}
+    assert found["body"] == {"Мәтін соңы"}
+
+
 def test_odt_soft_page_breaks_count_pages(tmp_path: Path) -> None:
     path = tmp_path / "soft.odt"
     path.write_bytes(odt_bytes(p("Бір") + "<text:soft-page-break/>" + p("Екі")

@@ -4,7 +4,8 @@ An ODT is a zip of XML parts, so it is read directly rather than through LibreOf
 with ``make bench``: tens of times faster than a conversion, with the same regions):
 
 * ``content.xml``: paragraphs, headings, lists, sections and tables (nested too) in reading
-  order; text boxes (``draw:text-box`` in a ``draw:frame``); footnotes and endnotes
+  order; text boxes (``draw:text-box`` in a ``draw:frame``) and the text of drawn shapes (a
+  stamp drawn as a rectangle), anchored to a paragraph or the page; footnotes and endnotes
   (``text:note``); comments (``office:annotation``); tracked deletions (region hidden);
 * ``styles.xml``: the headers and footers of every master page, with their first-page and
   left-page variants (``style:header-first``, ``style:header-left`` …);
@@ -54,7 +55,7 @@ _ROW_GROUPS = {f"{{{TABLE}}}{t}" for t in ("table-row", "table-rows", "table-hea
 _BLOCK_CONTAINERS = {_t(t) for t in ("list", "list-item", "list-header", "section",
                                      "index-body", "table-of-content", "illustration-index",
                                      "alphabetical-index", "bibliography", "index-title")}
-_FRAME, _TEXTBOX = f"{{{DRAW}}}frame", f"{{{DRAW}}}text-box"
+_DRAW_NS, _TEXTBOX = f"{{{DRAW}}}", f"{{{DRAW}}}text-box"
 _NOTE, _NOTE_BODY = _t("note"), _t("note-body")
 _ANNOTATION = f"{{{OFFICE}}}annotation"
 _SOFT_BREAK = _t("soft-page-break")
@@ -83,8 +84,8 @@ class _Walker:
                 self.container(child, region)
             elif tag == _SOFT_BREAK and region is Region.BODY:
                 self.page += 1
-            elif tag == _FRAME:  # a frame anchored to the page or the paragraph
-                self._frame(child)
+            elif isinstance(tag, str) and tag.startswith(_DRAW_NS):  # anchored to the page
+                self._drawing(child)
             elif tag == _t("tracked-changes"):
                 for deletion in child.iter(_t("deletion")):
                     self.container(deletion, Region.HIDDEN)
@@ -101,10 +102,17 @@ class _Walker:
             elif child.tag == _SOFT_BREAK and region is Region.TABLE:
                 self.page += 1
 
-    def _frame(self, frame: etree._Element) -> None:
-        for box in frame:
-            if box.tag == _TEXTBOX:
-                self.container(box, Region.TEXTBOX)
+    def _drawing(self, node: etree._Element) -> None:
+        """A frame's text box, or a shape's own text (a stamp drawn as a rectangle or an
+        ellipse), groups of shapes too: region textbox."""
+        if node.tag == _TEXTBOX:
+            self.container(node, Region.TEXTBOX)
+            return
+        for child in node:
+            if child.tag in (_P, _H):
+                self.paragraph(child, Region.TEXTBOX)
+            elif isinstance(child.tag, str) and child.tag.startswith(_DRAW_NS):
+                self._drawing(child)
 
     def paragraph(self, p: etree._Element, region: Region) -> None:
         if not self.soft and region is Region.BODY and p.get(_t("style-name")) in self.breaks \
@@ -118,13 +126,13 @@ class _Walker:
             self.blocks.append(Block(text=text, page=self.page, region=region))
         for node, where in boxes:
             if where is Region.TEXTBOX:
-                self._frame(node)
+                self._drawing(node)
             else:
                 self.container(node, where)
 
     def _inline(self, node: etree._Element, parts: list[str],
                 boxes: list[tuple[etree._Element, Region]], region: Region) -> None:
-        if node.text and node.tag not in (_FRAME, _NOTE, _ANNOTATION):
+        if node.text:
             parts.append(node.text)
         for child in node:
             tag = child.tag
@@ -137,7 +145,7 @@ class _Walker:
             elif tag == _SOFT_BREAK:
                 if region is Region.BODY:
                     self.page += 1
-            elif tag == _FRAME:
+            elif isinstance(tag, str) and tag.startswith(_DRAW_NS):  # frames and shapes
                 boxes.append((child, Region.TEXTBOX))
             elif tag == _NOTE:
                 body = child.find(_NOTE_BODY)
