@@ -12,10 +12,10 @@ the first legacy file and kept for the rest of the scan.
 The converter (:mod:`qupia.extract.uno_convert`) runs under a Python that has LibreOffice's
 UNO bridge (Debian: python3-uno, with libreoffice-writer-nogui), talks to one headless
 ``soffice`` over a private pipe, and passes documents in and out as streams: no copy of a
-document's text is written to disk. Its only files are LibreOffice's profile, in a private
-(0700) folder under /dev/shm removed when the converter stops. A conversion gets the same time
-limit as any reader; a converter that does not answer in time is killed (and restarted for the
-next file), and it dies with the worker that started it.
+document's text is written to disk. LibreOffice's profile and its own temporary files go to a
+private (0700) folder under /dev/shm (memory), removed when the converter stops. A conversion
+gets the same time limit as any reader; a converter that does not answer in time is killed
+(and restarted for the next file), and it dies with the worker that started it.
 """
 
 from __future__ import annotations

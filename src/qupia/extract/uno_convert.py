@@ -95,7 +95,8 @@ def main() -> None:
              "--nolockcheck", f"-env:UserInstallation=file://{home}/profile",
              f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent, env={**os.environ, "HOME": home},
+            # its profile and its temporary files (lu*.tmp) in the private folder, in memory
+            preexec_fn=_die_with_parent, env={**os.environ, "HOME": home, "TMPDIR": home},
         )
         for _ in range(600):
             try:
