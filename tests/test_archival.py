@@ -45,6 +45,17 @@ MARKED = [
     ("kk-label-mor", "Мөр: Құпия" + BODY_KK + "1965 жылғы 5 мамыр", Level.SECRET, True),
     ("kk-label-grif", "Гриф: Өте құпия" + BODY_KK + "1965 жылғы 5 мамыр", Level.TOP_SECRET,
      True),
+    ("ru-label-editor-note", "[Гриф «Совершенно секретно»]" + BODY_RU + "5 мая 1961 г.",
+     Level.TOP_SECRET, True),
+    ("ru-addressee-tov", "Тов. Сталину Сов. секретно" + BODY_RU + "15 мая 1933 г.",
+     Level.TOP_SECRET, True),
+    # handling words beside the stamp
+    ("ru-only-personally", "Строго секретно. Только лично." + BODY_RU + "15 мая 1933 г.",
+     Level.TOP_SECRET, True),
+    ("ru-very-urgent", "Весьма срочно. Сов. секретно" + BODY_RU + "15 мая 1933 г.",
+     Level.TOP_SECRET, True),
+    ("ru-cipher", "Шифровка. Сов. секретно" + BODY_RU + "15 мая 1933 г.", Level.TOP_SECRET,
+     True),
     # Soviet forms
     ("ru-c-sekretno", "С. секретно" + BODY_RU + "5 мая 1961 г.", Level.TOP_SECRET, True),
     ("ru-sov-sekr", "Сов. секр.\nЭкз. № 3" + BODY_RU + "5 мая 1961 г.", Level.TOP_SECRET, True),
@@ -77,6 +88,7 @@ UNMARKED = [
      "пометку Секретно\n\nСтатья."),
     ("ru-long-line", "В архиве хранятся материалы комиссии, которые историки называют "
      "Совершенно секретно\n\nСтатья."),
+    ("ru-became-secret", "Доклад стал Секретно\n\nТекст."),
     ("kk-prose", "Құжаттағы «Құпия» белгісі 1991 жылы алынды."),
     ("kk-negation", "Бұл құжат құпия емес" + BODY_KK),
 ]
