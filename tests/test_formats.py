@@ -337,3 +337,14 @@ def test_zip_through_workers_and_reports(tmp_path: Path) -> None:
             for res in log["runs"][0]["results"] for loc in res["locations"]}
     assert any(u.endswith("a.zip!memo.txt") for u in uris), uris
     json.dumps(log)
+
+
+def test_zip_member_names_from_russian_windows(tmp_path: Path) -> None:
+    """A name stored in code page 866 without the UTF-8 flag reads as its author wrote it."""
+    cyrillic = "Приказ.txt".encode("cp866")  # 10 bytes, as the placeholder below
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("abcdef.txt"), MEMO_RU)
+    archive = _write(tmp_path, "win.zip", buf.getvalue().replace(b"abcdef.txt", cyrillic))
+    [result] = check_path(archive, SETTINGS)
+    assert result.path == f"{archive}!Приказ.txt" and result.status == "ok"

@@ -39,6 +39,29 @@ class Member:
     error: str | None = None
 
 
+_CYRILLIC = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі")
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as its author wrote it. Without the UTF-8 flag, ZIP names are read as
+    code page 437; archives made on Russian and Kazakh Windows hold code page 866 there, which
+    reads back as box-drawing characters ("╨Я╤А…"). Such a name is decoded again as 866 when
+    that gives Cyrillic letters."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    if raw.isascii():
+        return info.filename
+    try:
+        again = raw.decode("cp866")
+    except UnicodeDecodeError:
+        return info.filename
+    return again if any(ch.lower() in _CYRILLIC for ch in again) else info.filename
+
+
 def is_archive(name: str) -> bool:
     return PurePosixPath(name).suffix.lower() in _ZIP_SUFFIXES
 
@@ -71,7 +94,7 @@ def _walk(source: str | bytes, name: str, limits: Limits, wanted: frozenset[str]
             raise ExtractError(f"ZIP archive unpacks to {budget.unpacked + declared} bytes, "
                                f"over the limit of {limits.max_unzipped_bytes}")
         for info in infos:
-            inner = f"{name}!{info.filename}"
+            inner = f"{name}!{_member_name(info)}"
             nested = is_archive(info.filename)
             if not nested and PurePosixPath(info.filename).suffix.lower() not in wanted:
                 continue
