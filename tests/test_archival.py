@@ -67,6 +67,11 @@ MARKED = [
      True),
     ("ru-strogo-month-year", "Строго секретно" + BODY_RU + "Декабрь 1931 г.",
      Level.TOP_SECRET, True),
+    ("ru-dated-under-signature", "Строго секретно\n\nПротокол № 3 заседания бюро обкома."
+     + BODY_RU + "\fПостановили: принять к сведению.\n\nСекретарь обкома\n12 мая 1934 г.",
+     Level.TOP_SECRET, True),
+    ("ru-editor-dating", "Сов. секретно" + BODY_RU + "[Не ранее 1932 г.]", Level.TOP_SECRET,
+     True),
     ("ru-nkvd-00", "Приказ НКВД № 00447" + BODY_RU + "30 июля 1937 г.", Level.TOP_SECRET,
      True),
     ("ru-number-ss", "Постановление № 1428-326сс" + BODY_RU + "21 августа 1937 г.",
@@ -135,6 +140,7 @@ def test_roman_month_dates(text: str, expected: date) -> None:
     ("Декабрь 1931 г.", date(1931, 12, 1)),
     ("г. Алма-Ата, 1932 г.", date(1932, 1, 1)),
     ("1936 жыл", date(1936, 1, 1)),
+    ("[Не позднее мая 1933 г.]", date(1933, 5, 1)),
     ("В 1932 г. началась откочевка", None),  # prose, not a date line
     ("2025 г.", None),  # only years before the law read this way
 ])

@@ -91,7 +91,8 @@ def find_dates(text: str, pack: Pack) -> list[tuple[int, date]]:
 def _partial(pack: Pack) -> regex.Pattern[str]:
     stems = "|".join(f"(?:{stem})" for _, stem in pack.months)
     return regex.compile(
-        r"^\W*(?:г\.\s*[\w-]+\s*,?\s*)?"  # the place: "г. Алма-Ата,"
+        r"^\W*(?:не\s+ранее|не\s+позднее|не\s+позже|около|ранее)?\s*"  # an editor's dating
+        r"(?:г\.\s*[\w-]+\s*,?\s*)?"  # the place: "г. Алма-Ата,"
         rf"(?:(?:{stems})\w*\s+)?"  # the month
         r"(1[89]\d\d)\s*(?:г\.?|года?|ж\.?|жыл\w*)?\W*$"
     )

@@ -323,16 +323,20 @@ def _document_date(
 
     The first date on page 1 outside a period clause and outside a declassification stamp's
     lines (*skip_lines*: stream index, line index), taken from a short line ("17 июня 1988 г.
-    № 312сс", "2025 жылғы 14 наурыз") when one has a date; else from running text, which is
+    № 312сс", "2025 жылғы 14 наурыз") when one has a date, else from a line that is only a
+    partial date ("Декабрь 1931 г."); failing both, the same on the last page, where a protocol
+    or an order is dated under its signature. Else from running text on page 1, which is
     weaker: a history article's first date is the events', not its own.
     """
+    last = max((s.page for s in streams), default=1)
     fallback: date | None = None
-    for s_index, stream in enumerate(streams):
-        if stream.page != 1 or stream.region is Region.METADATA:
-            continue
-        for l_index, line in enumerate(stream.folded.split("\n")):
-            if (s_index, l_index) in skip_lines:
-                continue
+    for page in dict.fromkeys((1, last)):
+        lines = [(s_index, l_index, line)
+                 for s_index, stream in enumerate(streams)
+                 if stream.page == page and stream.region is not Region.METADATA
+                 for l_index, line in enumerate(stream.folded.split("\n"))
+                 if (s_index, l_index) not in skip_lines]
+        for _, _, line in lines:
             found = find_dates(line, pack)
             if not found:
                 continue
@@ -343,13 +347,10 @@ def _document_date(
                 continue
             if len(_tokens(line)) <= DATE_LINE:
                 return dates[0], True
-            fallback = fallback or dates[0]
-    # no full date on a short line: a line that is only a partial date ("Декабрь 1931 г.")
-    for s_index, stream in enumerate(streams):
-        if stream.page != 1 or stream.region is Region.METADATA:
-            continue
-        for l_index, line in enumerate(stream.folded.split("\n")):
-            partial = line_date(line, pack) if (s_index, l_index) not in skip_lines else None
+            if page == 1:
+                fallback = fallback or dates[0]
+        for _, _, line in lines:
+            partial = line_date(line, pack)
             if partial:
                 return partial, True
     return fallback, False
