@@ -49,6 +49,12 @@ MARKED = [
      Level.TOP_SECRET, True),
     ("ru-addressee-tov", "Тов. Сталину Сов. секретно" + BODY_RU + "15 мая 1933 г.",
      Level.TOP_SECRET, True),
+    ("ru-title-line", "ВЫПИСКА ИЗ ПРОТОКОЛА № 51 ЗАСЕДАНИЯ БЮРО ЦК КП(б)К от 5/VIII-37 г. "
+     "Строго секретно" + BODY_RU, Level.TOP_SECRET, True),
+    ("kk-special-folder", "Өте құпия. Ерекше папка." + BODY_KK + "1932 жылғы 20 қыркүйек",
+     Level.SPECIAL_IMPORTANCE, True),
+    ("ru-ocr-zero", "С0В. СЕКРЕТНО\nЭкз. № 1" + BODY_RU + "26 октября 1960 г.",
+     Level.TOP_SECRET, True),
     # handling words beside the stamp
     ("ru-only-personally", "Строго секретно. Только лично." + BODY_RU + "15 мая 1933 г.",
      Level.TOP_SECRET, True),
@@ -152,7 +158,10 @@ def test_special_folder_beside_top_secret_is_one_stamp(tmp_path: Path) -> None:
     settings = Settings(reference_date=date(2026, 11, 26))
     both = tmp_path / "politburo.txt"
     both.write_text("Особая папка\nСов. секретно" + BODY_RU + "5 мая 1937 г.")
+    kazakh = tmp_path / "kazakh.txt"
+    kazakh.write_text("Өте құпия. Ерекше папка." + BODY_KK + "1932 жылғы 20 қыркүйек")
     mixed = tmp_path / "mixed.txt"
     mixed.write_text("Секретно" + BODY_RU + "СОВЕРШЕННО СЕКРЕТНО\n\n5 мая 1937 г.")
     assert "QP400" not in {f.code for f in check_file(both, settings).findings}
+    assert "QP400" not in {f.code for f in check_file(kazakh, settings).findings}
     assert "QP400" in {f.code for f in check_file(mixed, settings).findings}

@@ -44,6 +44,7 @@ DATE_LINE = 10  # tokens: a line this short that holds a date gives the document
 _TOKEN = regex.compile(r"[\w]+(?:[.\-][\w]+)*")
 _SEGMENT = regex.compile(r"\t| {3,}")
 _TERMINAL = regex.compile(r'[.:;!?)"]\s*$')
+_ENDS_OT = regex.compile(r"(?<!\w)от\s*[\"«]?\s*$")
 
 
 @dataclass(frozen=True)
@@ -227,13 +228,16 @@ def _merged_column(pack: Pack, stream: _Stream, start: int, end: int, lo: int,
     """A stamp at the end of a line whose left part is another column of the form: the place
     or the addressee, merged into one line by a transcription or OCR ("Алма-Ата Совершенно
     секретно"). Capitalised, ending its line (requisites may follow), after a few words (more
-    when the line starts with an addressee: "Начальнику …"), on one of the first lines of its
-    page region, not in quotes or after punctuation."""
+    when they name an addressee, "Начальнику …", or a document, "Выписка из протокола …"), on
+    one of the first lines of its page region, not in quotes or after punctuation."""
     if _residue(words_after, [pack.stamp_word]):
         return False
     addressed = pack.merged_addressee is not None and any(
         pack.merged_addressee.match(w) for w in words_before)
-    limit = pack.merged.max_words_addressee if addressed else pack.merged.max_words_before
+    titled = any(pack.document_word.match(w) for w in words_before)
+    limit = max(pack.merged.max_words_before,
+                pack.merged.max_words_addressee if addressed else 0,
+                pack.merged.max_words_title if titled else 0)
     if not 0 < len(words_before) <= limit:
         return False
     if pack.merged_refuse is not None and any(pack.merged_refuse.match(w) for w in words_before):
@@ -243,6 +247,8 @@ def _merged_column(pack: Pack, stream: _Stream, start: int, end: int, lo: int,
     if not stream.text[start:end][:1].isupper():
         return False
     left = stream.text[lo:start].rstrip()
+    if left[-1:] == "." and pack.stamp_word.match(words_before[-1]):
+        return True  # an abbreviation, not a sentence's end: "… от 5/VIII-37 г. Строго секретно"
     return bool(left) and left[-1] not in "«\"“„'(:;,.!?—–-"
 
 
@@ -342,11 +348,20 @@ def _document_date(
                 continue
             skip = [m.span() for name in ("until", "extended")
                     for p in pack.requisites[name] if (m := p.search(line))]
-            dates = [d for pos, d in found if not any(a <= pos < b for a, b in skip)]
+            kept = [(pos, d) for pos, d in found if not any(a <= pos < b for a, b in skip)]
+            dates = [d for _, d in kept]
             if not dates:
                 continue
             if len(_tokens(line)) <= DATE_LINE:
                 return dates[0], True
+            # a document's title names its own date and ends with it, or with a stamp after it:
+            # "Выписка из протокола № 51 … от 5/VIII-37 г. Строго секретно"
+            titled = [d for pos, d in kept if _ENDS_OT.search(line, 0, pos)
+                      and not [t for t in _tokens(pack.matcher.sub(" ", line[pos:]))
+                               if not any(c.isdigit() for c in t)
+                               and not pack.stamp_word.match(t)]]
+            if titled and any(pack.document_word.match(t) for t in _tokens(line)):
+                return titled[0], True
             if page == 1:
                 fallback = fallback or dates[0]
         for _, _, line in lines:

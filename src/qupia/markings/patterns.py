@@ -89,6 +89,7 @@ class MergedColumn(BaseModel):
     refuse: list[str] = []
     addressee: list[str] = []
     max_words_addressee: int = Field(default=12, ge=1, le=30)
+    max_words_title: int = Field(default=16, ge=1, le=30)
 
 
 class PackSpec(BaseModel):
