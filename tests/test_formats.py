@@ -194,7 +194,8 @@ BAD_ODT = [
     ("docx", lambda: _docx_bytes("x"),
      "named as ODT but the content is an Office Open XML (DOCX) file"),
     ("pdf", _pdf_bytes, "named as ODT but the content is a PDF"),
-    ("truncated", lambda: odt_bytes(p("x"))[:300], "not a readable ODT (bad ZIP archive"),
+    ("truncated", lambda: odt_bytes(p("x"))[:300],
+     "corrupt file: not a readable ODT (bad ZIP archive"),
 ]
 
 

@@ -26,7 +26,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from qupia.extract.docx import SafeZip
+from qupia.extract.docx import _ZIP_ERRORS, SafeZip, _one_line
 from qupia.extract.errors import ExtractError, Limits
 from qupia.model import Block, Document, Region
 
@@ -189,7 +189,11 @@ def read_odt(path: Path | BinaryIO, limits: Limits, name: str | None = None) -> 
 
 def _read(zf: SafeZip, name: str, limits: Limits) -> Document:
     if "mimetype" in zf.names:
-        mime = zf.zf.read("mimetype")[:100].decode("ascii", "replace").strip()
+        try:
+            mime = zf.zf.read("mimetype")[:100].decode("ascii", "replace").strip()
+        except _ZIP_ERRORS as exc:
+            raise ExtractError(f"corrupt file: damaged ZIP member mimetype: {_one_line(exc)}"
+                               ) from None
         if mime not in MIMETYPES:
             raise ExtractError(f"named as ODT but the content is an OpenDocument file of type "
                                f"{mime!r}")

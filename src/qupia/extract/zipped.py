@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from qupia.extract.docx import _ZIP_ERRORS, _one_line
 from qupia.extract.errors import ExtractError, Limits
 
 #: Archives inside archives are opened down to this depth (the outer archive is depth 1).
@@ -77,8 +78,9 @@ def walk(source: str | bytes, name: str, limits: Limits, wanted: frozenset[str] 
 def _open(source: str | bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ExtractError(f"not a readable ZIP archive ({exc})") from None
+    except _ZIP_ERRORS as exc:
+        raise ExtractError(f"corrupt file: not a readable ZIP archive ({_one_line(exc)})"
+                           ) from None
 
 
 def _walk(source: str | bytes, name: str, limits: Limits, wanted: frozenset[str] | set[str],
@@ -112,12 +114,8 @@ def _walk(source: str | bytes, name: str, limits: Limits, wanted: frozenset[str]
                 continue
             try:
                 data = zf.read(info)
-            except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError,
-                    NotImplementedError) as exc:
-                yield Member(inner, None, f"damaged ZIP member ({exc})")
-                continue
-            except zipfile.LargeZipFile:
-                yield Member(inner, None, "ZIP64 member over the limits")
+            except _ZIP_ERRORS as exc:
+                yield Member(inner, None, f"corrupt file: damaged ZIP member ({_one_line(exc)})")
                 continue
             budget.unpacked += len(data)
             if not nested:
