@@ -88,7 +88,7 @@ def read_pdf(path: Path | bytes, limits: Limits, name: str | None = None) -> Doc
                     blocks=tuple(blocks))
 
 
-def _read_range(path: Path, start: int, end: int, pdf: pdfium.PdfDocument | None = None
+def _read_range(path: Path | bytes, start: int, end: int, pdf: pdfium.PdfDocument | None = None
                 ) -> list[tuple[int, str, tuple[float, float, float, float], float]]:
     """The runs of pages start … end-1 (0-based), from *pdf* or from the file opened anew."""
     own = pdf is None
