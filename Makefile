@@ -53,6 +53,7 @@ locale: setup
 # Speed: needs poppler's pdftotext for the comparison (Debian package poppler-utils).
 bench: setup
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench_formats.py
 
 # Archive review speed: `qupia scan` over 2,000 mixed documents (cached in bench/out) with 1 and
 # 2 local workers and a 2-worker local Dask cluster, in one run.
@@ -78,6 +79,8 @@ eval: corpus
 	$(BIN)/qupia eval corpus/public --split all --output corpus/eval-public.json
 	$(BIN)/python corpus/build.py corpus/public-2/src corpus/public-2/build
 	$(BIN)/qupia eval corpus/public-2 --split all --output corpus/eval-public-2.json
+	$(BIN)/python corpus/build.py corpus/archival/src corpus/archival/build
+	$(BIN)/qupia eval corpus/archival --split all --output corpus/eval-archival.json
 
 # Long documents made from dev documents: one disclosing section among ten others.
 eval-long: corpus

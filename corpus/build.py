@@ -53,7 +53,10 @@ import itertools
 import json
 import math
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -96,7 +99,9 @@ GENRES = (
     "history",
     "other",
 )
-FORMATS = ("pdf", "docx", "txt")
+#: Made from the DOCX rendering by LibreOffice (``soffice``; debian-packages.txt).
+LEGACY_FORMATS = ("odt", "doc", "rtf")
+FORMATS = ("pdf", "docx", "txt", *LEGACY_FORMATS)
 SPLITS = ("train", "dev", "test")
 LEVELS = ("special-importance", "top-secret", "secret")
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1251", "utf-16")
@@ -1438,10 +1443,23 @@ def render_docx(source: dict[str, Any], path: Path) -> None:
 # Entry points
 # ---------------------------------------------------------------------------------------------
 
+def render_legacy(source: dict[str, Any], path: Path) -> None:
+    """ODT, DOC or RTF: the DOCX rendering, converted by LibreOffice as a user would save it."""
+    with tempfile.TemporaryDirectory(prefix="qupia-build-") as tmp:
+        docx = Path(tmp) / f"{path.stem}.docx"
+        render_docx(source, docx)
+        subprocess.run(
+            ["soffice", "--headless", f"-env:UserInstallation=file://{tmp}/profile",
+             "--convert-to", path.suffix[1:], "--outdir", tmp, str(docx)],
+            check=True, capture_output=True, timeout=300)
+        shutil.move(str(Path(tmp) / path.name), path)
+
+
 RENDERERS: dict[str, Callable[[dict[str, Any], Path], None]] = {
     "pdf": render_pdf,
     "docx": render_docx,
     "txt": render_txt,
+    **{fmt: render_legacy for fmt in LEGACY_FORMATS},
 }
 
 

@@ -34,10 +34,11 @@ def test_dev_figures_reach_their_floors(tmp_path: Path) -> None:
     assert report["unreadable"] == 0
 
 
-@pytest.mark.parametrize("name", ["hidden", "public", "public-2"])
+@pytest.mark.parametrize("name", ["hidden", "public", "public-2", "archival"])
 def test_held_out_sets_reach_the_issue_targets(tmp_path: Path, name: str) -> None:
     """The hidden set, written without sight of the corpus, and real public texts: issue 4's
-    targets hold on them (corpus/<name>/floors.json)."""
+    targets hold on them (corpus/<name>/floors.json); the archival-style set: its document
+    levels (issue 9)."""
     corpus = ROOT / "corpus" / name
     out = tmp_path / "eval.json"
     proc = subprocess.run(

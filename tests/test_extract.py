@@ -193,7 +193,8 @@ BAD = [
     ("legacy.docx", lambda p, t: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
      "OLE compound file"),
     ("binary.txt", lambda p, t: p.write_bytes(b"\x00\x01\x02\xff\xfe\x00" * 300), "binary data"),
-    ("notes.odt", lambda p, t: p.write_bytes(b"PK\x03\x04"), "unsupported file type"),
+    ("notes.pages", lambda p, t: p.write_bytes(b"PK\x03\x04"), "unsupported file type"),
+    ("notes.odt", lambda p, t: p.write_bytes(b"PK\x03\x04"), "not a readable ODT (bad ZIP archive"),
 ]
 
 

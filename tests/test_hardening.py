@@ -201,11 +201,11 @@ def test_scan_with_nothing_checkable_fails(tmp_path: Path) -> None:
 def test_skipped_count_follows_the_suffix_table(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from qupia import walk as walk_module
 
-    write(tmp_path / "a.odt", "x")
-    assert collect([str(tmp_path)], [], [], tmp_path).skipped == {".odt": 1}
-    monkeypatch.setitem(walk_module.SUFFIXES, ".odt", "odt")
+    write(tmp_path / "a.pages", "x")
+    assert collect([str(tmp_path)], [], [], tmp_path).skipped == {".pages": 1}
+    monkeypatch.setitem(walk_module.SUFFIXES, ".pages", "pages")
     got = collect([str(tmp_path)], [], [], tmp_path)
-    assert got.files == [str(tmp_path / "a.odt")] and not got.skipped
+    assert got.files == [str(tmp_path / "a.pages")] and not got.skipped
 
 
 # 4. Output and baseline writes --------------------------------------------------------------

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qupia.content import analyse, load_list, load_resources, match_list, prepare
-from qupia.extract import ExtractError, extract, regular_file
+from qupia.extract import SUFFIXES, ExtractError, extract, regular_file
 from qupia.extract.errors import Limits
+from qupia.extract.zipped import is_archive, walk
 from qupia.markings import MarkingFacts, detect, fold_blocks, load
 from qupia.model import (
     LEGAL_LEVELS,
@@ -103,16 +104,49 @@ def over_memory(limits: Limits) -> str:
     return f"over the memory limit ({limits.memory_bytes // (1024 * 1024)} MiB; --memory-limit)"
 
 
-def check_file(path: Path, settings: Settings) -> FileResult:
+def _digests_of(data: bytes) -> tuple[str, str]:
+    key = hashlib.sha256(b"qupia evidence key\0")
+    key.update(data)
+    return hashlib.sha256(data).hexdigest(), key.hexdigest()
+
+
+def check_path(path: Path, settings: Settings) -> list[FileResult]:
+    """The results for *path*: one for a document, one per readable member for a .zip archive
+    (named ``archive.zip!inside/order.docx``, in the archive's order)."""
+    if not is_archive(path.name):
+        return [check_file(path, settings)]
     try:
-        # Before anything opens it: a FIFO or a device would block or never end (a FIFO named
-        # x.txt, /dev/zero); only regular files are read.
-        regular_file(path)
+        regular_file(path)  # never open a FIFO or a device named .zip
     except ExtractError as exc:
-        return FileResult(str(path), None, "error", str(exc))
-    digest, key = digests(path)
+        return [FileResult(str(path), None, "error", str(exc))]
+    wanted = set(SUFFIXES)
+    results: list[FileResult] = []
     try:
-        doc = extract(path, settings.limits)
+        for member in walk(str(path), str(path), settings.limits, wanted):
+            if member.data is None:
+                results.append(FileResult(member.name, None, "error", member.error))
+            else:
+                results.append(check_file(Path(member.name), settings, data=member.data))
+    except ExtractError as exc:
+        results.append(FileResult(str(path), sha256(path), "error", str(exc)))
+    if not results:
+        results.append(FileResult(str(path), sha256(path), "error",
+                                  "ZIP archive holds no file of a type qupia reads"))
+    return results
+
+
+def check_file(path: Path, settings: Settings, data: bytes | None = None) -> FileResult:
+    """One document: the file at *path*, or the bytes *data* of an archive member so named."""
+    if data is None:
+        try:
+            # Before anything opens it: a FIFO or a device would block or never end (a FIFO
+            # named x.txt, /dev/zero); only regular files are read.
+            regular_file(path)
+        except ExtractError as exc:
+            return FileResult(str(path), None, "error", str(exc))
+    digest, key = digests(path) if data is None else _digests_of(data)
+    try:
+        doc = extract(path, settings.limits, data=data)
     except ExtractError as exc:
         return FileResult(str(path), digest, "error", str(exc))
     except MemoryError:

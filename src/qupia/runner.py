@@ -1,4 +1,7 @@
-"""Run :func:`qupia.engine.check_file` over many files with a time limit per file.
+"""Run :func:`qupia.engine.check_path` over many files with a time limit per file.
+
+A .zip archive is one task: its worker returns one result per member, and they are reported
+in the archive's order where the archive stands in the list.
 
 Each file is read in a worker process. A file that takes longer than the limit (a parser caught
 in a hostile file) has its worker killed and gets ``status: "error"`` with the reason; a worker
@@ -33,7 +36,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from qupia.content import load_list, load_resources
-from qupia.engine import FileResult, check_file, over_memory, sha256
+from qupia.engine import FileResult, check_path, over_memory, sha256
 from qupia.markings import load
 from qupia.markings.metadata import load_metadata
 from qupia.settings import Settings
@@ -75,11 +78,23 @@ def _detach(parent: int, memory_bytes: int) -> None:
 def _work(conn: Connection, settings: Settings, parent: int,
           seen: Callable[[str], bool] | None = None) -> None:
     _detach(parent, settings.limits.memory_bytes)
-    from qupia import i18n, review
+    from qupia import i18n
     from qupia.rules import RULES
 
     i18n.set_language(settings.lang)  # forked from the CLI, which set it; explicit all the same
     known = {r.CODE for r in RULES}
+    try:
+        _serve(conn, settings, known, seen)
+    finally:  # a forked worker skips atexit: stop the LibreOffice converter it may have started
+        legacy = sys.modules.get("qupia.extract.legacy")
+        if legacy is not None:
+            legacy.shutdown()
+
+
+def _serve(conn: Connection, settings: Settings, known: set[str],
+           seen: Callable[[str], bool] | None = None) -> None:
+    from qupia import review
+
     while True:
         try:
             task = conn.recv()
@@ -93,19 +108,20 @@ def _work(conn: Connection, settings: Settings, parent: int,
             # again; the worker hashes, the parent never reads a document (qupia.scan).
             digest = sha256(Path(path))
             if digest is not None and seen(digest):
-                conn.send((index, FileResult(path, digest, SEEN, None)))
+                conn.send((index, [FileResult(path, digest, SEEN, None)]))
                 continue
         try:
             # A reviewed document's own suppressions (qupia.review), under the same time limit.
-            result = review.apply(check_file(Path(path), settings), known, settings.limits)
+            results = [review.apply(r, known, settings.limits)
+                       for r in check_path(Path(path), settings)]
         except MemoryError:
-            result = FileResult(path, None, "error", over_memory(settings.limits))
+            results = [FileResult(path, None, "error", over_memory(settings.limits))]
         except RecursionError:
-            result = FileResult(path, None, "error", "file too complex to read within limits")
+            results = [FileResult(path, None, "error", "file too complex to read within limits")]
         except Exception as exc:  # a bug must cost one file, not the scan
-            result = FileResult(path, None, "error",
-                                f"internal error: {type(exc).__name__}: {exc}")
-        conn.send((index, result))
+            results = [FileResult(path, None, "error",
+                                  f"internal error: {type(exc).__name__}: {exc}")]
+        conn.send((index, results))
 
 
 class _Worker:
@@ -148,6 +164,10 @@ class _Worker:
     def stop(self, kill: bool = False) -> None:
         if kill:
             self.kill()
+            from qupia.extract.legacy import remove_leftovers
+
+            self.proc.join(timeout=5)
+            remove_leftovers(self.proc.pid)
         else:
             try:
                 self.conn.send(None)
@@ -162,10 +182,10 @@ class _Worker:
 
 def run_files(paths: list[str], settings: Settings, ordered: bool = True,
               seen: Callable[[str], bool] | None = None) -> Iterator[FileResult]:
-    """Results in the order of *paths*, each as soon as it and those before it are done; with
-    ``ordered=False``, each as soon as it is done. *seen*, called in the worker with a file's
-    sha256, says the content is known already: its result is then ``status == SEEN``, not
-    analysed."""
+    """Results in the order of *paths* (an archive's members in its place), each as soon as it
+    and those before it are done; with ``ordered=False``, each as soon as it is done. *seen*,
+    called in the worker with a file's sha256, says the content is known already: its result is
+    then ``status == SEEN``, not analysed."""
     # Workers are forked after the classifier is loaded: a BLAS thread pool started before a
     # fork is missing in the child, and one-thread BLAS is all the small model needs; one
     # worker per core is the parallelism (docs/measurements.md: two processes gave 1.6–2.1x one).
@@ -180,7 +200,7 @@ def run_files(paths: list[str], settings: Settings, ordered: bool = True,
     timeout = settings.limits.timeout_seconds
     workers = [_Worker(settings, seen) for _ in range(max(1, min(settings.jobs, len(paths))))]
     pending = list(enumerate(paths))[::-1]
-    done: dict[int, FileResult] = {}
+    done: dict[int, list[FileResult]] = {}
     emitted = 0
     try:
         while emitted < len(paths):
@@ -213,15 +233,15 @@ def run_files(paths: list[str], settings: Settings, ordered: bool = True,
                     continue
                 w.stop(kill=True)
                 # No hash: nothing in this process reads a document (a FIFO would block it).
-                done[index] = FileResult(path, None, "error", reason)
+                done[index] = [FileResult(path, None, "error", reason)]
                 pending.extend(reversed(list(w.queue)[1:]))  # sent but not begun: read again
                 workers[i] = _Worker(settings, seen)
             if not ordered:
                 for index in list(done):
-                    yield done.pop(index)
+                    yield from done.pop(index)
                     emitted += 1
             while emitted in done:
-                yield done.pop(emitted)
+                yield from done.pop(emitted)
                 emitted += 1
     finally:
         for w in workers:

@@ -6,6 +6,7 @@ error, not a silent guess, because a user who mislabels a secret document should
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 from pathlib import Path
@@ -15,20 +16,25 @@ from qupia.model import Document
 
 __all__ = ["SUFFIXES", "ExtractError", "Limits", "extract", "regular_file", "sniff"]
 
-#: File name endings qupia reads.
-SUFFIXES: dict[str, str] = {".pdf": "pdf", ".docx": "docx", ".docm": "docx", ".txt": "txt"}
+#: File name endings qupia reads (a .zip is walked for these: :mod:`qupia.extract.zipped`).
+SUFFIXES: dict[str, str] = {
+    ".pdf": "pdf", ".docx": "docx", ".docm": "docx", ".txt": "txt",
+    ".odt": "odt", ".doc": "doc", ".rtf": "rtf", ".zip": "zip",
+}
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def sniff(head: bytes) -> str | None:
-    """The format the bytes are in: pdf, zip, ole, or None (text or unknown)."""
+    """The format the bytes are in: pdf, zip, ole, rtf, or None (text or unknown)."""
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return "zip"
     if head.startswith(_OLE_MAGIC):
         return "ole"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
     return None
 
 
@@ -51,31 +57,43 @@ def regular_file(path: Path) -> os.stat_result:
     return st
 
 
-def extract(path: Path, limits: Limits | None = None) -> Document:
-    """Read *path* into a Document or raise :class:`ExtractError` with a one-line reason."""
+def extract(path: Path, limits: Limits | None = None, data: bytes | None = None) -> Document:
+    """Read *path* into a Document or raise :class:`ExtractError` with a one-line reason.
+
+    *data*, when given, is the file's content (a member of an archive, read in memory) and
+    *path* only its name."""
     limits = limits or Limits()
     claimed = SUFFIXES.get(path.suffix.lower())
     if claimed is None:
         raise ExtractError(f"unsupported file type {path.suffix or '(no extension)'!r}")
-    size = regular_file(path).st_size
+    if data is None:
+        size = regular_file(path).st_size
+    else:
+        size = len(data)
     if size == 0:
         raise ExtractError("empty file")
     if size > limits.max_file_bytes:
         raise ExtractError(
             f"file is {size} bytes, over the limit of {limits.max_file_bytes} bytes"
         )
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(1024)
-    except OSError as exc:
-        raise ExtractError(f"cannot read file: {exc.strerror or exc}") from None
+    if data is None:
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(1024)
+        except OSError as exc:
+            raise ExtractError(f"cannot read file: {exc.strerror or exc}") from None
+    else:
+        head = data[:1024]
     actual = sniff(head)
+    if claimed == "zip":  # its members are read one by one: qupia.engine.check_path
+        raise ExtractError("a ZIP archive is not one document; its members are read in turn")
+    source = io.BytesIO(data) if data is not None else path
     if claimed == "pdf":
         if actual != "pdf":
             raise ExtractError(_mislabel("PDF", actual))
         from qupia.extract.pdf import read_pdf
 
-        return read_pdf(path, limits)
+        return read_pdf(data if data is not None else path, limits, name=str(path))
     if claimed == "docx":
         if actual == "ole":
             raise ExtractError(
@@ -85,15 +103,33 @@ def extract(path: Path, limits: Limits | None = None) -> Document:
             raise ExtractError(_mislabel("DOCX", actual))
         from qupia.extract.docx import read_docx
 
-        return read_docx(path, limits)
+        return read_docx(source, limits, name=str(path))
+    if claimed == "odt":
+        if actual != "zip":
+            raise ExtractError(_mislabel("ODT", actual))
+        from qupia.extract.odt import read_odt
+
+        return read_odt(source, limits, name=str(path))
+    if claimed in ("doc", "rtf"):
+        if actual != {"doc": "ole", "rtf": "rtf"}[claimed]:
+            raise ExtractError(_mislabel(claimed.upper(), actual))
+        from qupia.extract.legacy import read_legacy
+
+        if data is None:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise ExtractError(f"cannot read file: {exc.strerror or exc}") from None
+        return read_legacy(data, str(path), claimed, limits)
     if actual is not None:
         raise ExtractError(_mislabel("text", actual))
     from qupia.extract.txt import read_txt
 
-    return read_txt(path, limits)
+    return read_txt(path, limits, data=data)
 
 
 def _mislabel(expected: str, actual: str | None) -> str:
-    names = {"pdf": "a PDF", "zip": "a ZIP archive", "ole": "an OLE compound file (.doc/.xls)"}
+    names = {"pdf": "a PDF", "zip": "a ZIP archive", "ole": "an OLE compound file (.doc/.xls)",
+             "rtf": "RTF"}
     found = names.get(actual or "", "not recognisable as that format")
     return f"named as {expected} but the content is {found}"

@@ -29,6 +29,7 @@ from __future__ import annotations
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -71,14 +72,14 @@ except ImportError:  # pragma: no cover - Python built without lzma
     pass
 
 
-class _Zip:
-    """A size-checked view of the DOCX archive."""
+class SafeZip:
+    """A size-checked view of a DOCX (or other zip-packaged document: *kind*) archive."""
 
-    def __init__(self, path: Path, limits: Limits) -> None:
+    def __init__(self, path: Path | BinaryIO, limits: Limits, kind: str = "DOCX") -> None:
         try:
             self.zf = zipfile.ZipFile(path)
         except _ZIP_ERRORS as exc:
-            raise ExtractError(f"corrupt file: not a readable DOCX (bad ZIP archive: "
+            raise ExtractError(f"corrupt file: not a readable {kind} (bad ZIP archive: "
                                f"{_one_line(exc)})") from None
         infos = self.zf.infolist()
         if len(infos) > limits.max_zip_members:
@@ -129,7 +130,7 @@ def _one_line(exc: object) -> str:
     return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
-def _rels(zf: _Zip, part: str) -> dict[str, str]:
+def _rels(zf: SafeZip, part: str) -> dict[str, str]:
     """Relationship id → target part name for *part*."""
     p = PurePosixPath(part)
     root = zf.xml(str(p.parent / "_rels" / f"{p.name}.rels"))
@@ -296,10 +297,12 @@ def _boxes(node: etree._Element) -> list[etree._Element]:
     return found
 
 
-def read_docx(path: Path, limits: Limits) -> Document:
-    zf = _Zip(path, limits)
+def read_docx(path: Path | BinaryIO, limits: Limits, name: str | None = None) -> Document:
+    """Read a DOCX file, or its bytes in a file object (a zip member, a converted .doc) named
+    *name* in the report."""
+    zf = SafeZip(path, limits)
     try:
-        return _read(zf, path, limits)
+        return _read(zf, name if name is not None else str(path), limits)
     finally:
         zf.zf.close()
 
@@ -310,7 +313,7 @@ def custom_properties(path: Path, limits: Limits | None = None) -> dict[str, str
     Read with the same hardened archive view as the document, for callers that need only the
     properties (a reviewer's ``qupia-ignore`` decision, :mod:`qupia.review`).
     """
-    zf = _Zip(path, limits or Limits())
+    zf = SafeZip(path, limits or Limits())
     try:
         # every custom property, whole: not the capped list the metadata blocks are made of
         return {name.removeprefix("custom:"): value for name, value in docx_properties(zf.xml)
@@ -319,7 +322,7 @@ def custom_properties(path: Path, limits: Limits | None = None) -> dict[str, str
         zf.zf.close()
 
 
-def _main_part(zf: _Zip) -> str:
+def _main_part(zf: SafeZip) -> str:
     root = zf.xml("_rels/.rels")
     if root is not None:
         for rel in root.iter(f"{{{PKG_REL}}}Relationship"):
@@ -328,7 +331,7 @@ def _main_part(zf: _Zip) -> str:
     return "word/document.xml"
 
 
-def _read(zf: _Zip, path: Path, limits: Limits) -> Document:
+def _read(zf: SafeZip, path: str, limits: Limits) -> Document:
     main = _main_part(zf)
     doc = zf.xml(main)
     if doc is None:
@@ -377,9 +380,9 @@ def _read(zf: _Zip, path: Path, limits: Limits) -> Document:
             side.container(note, region)
     blocks.extend(side.blocks)
     blocks.extend(_properties(zf))
-    return Document(path=str(path), format="docx", pages=pages, blocks=tuple(blocks))
+    return Document(path=path, format="docx", pages=pages, blocks=tuple(blocks))
 
 
-def _properties(zf: _Zip) -> list[Block]:
+def _properties(zf: SafeZip) -> list[Block]:
     """Core, custom and sensitivity-label properties (:mod:`qupia.extract.metadata`)."""
     return property_blocks(docx_properties(zf.xml))

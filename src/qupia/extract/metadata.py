@@ -169,8 +169,8 @@ _XMP = ((b"<x:xmpmeta", b"</x:xmpmeta>"), (b"<rdf:RDF", b"</rdf:RDF>"))
 _METADATA_STREAM = re.compile(rb"/Type\s*/Metadata\b")
 
 
-def pdf_xmp(path: Path) -> list[bytes]:
-    """The XMP packets of a PDF file.
+def pdf_xmp(path: Path | bytes) -> list[bytes]:
+    """The XMP packets of a PDF file, or of a PDF's bytes (a member of an archive).
 
     pdfium has no call for the catalogue's ``/Metadata`` stream, so the file is scanned as XMP
     (ISO 16684-1, packet scanning) allows: an uncompressed packet is found by its
@@ -178,6 +178,8 @@ def pdf_xmp(path: Path) -> list[bytes]:
     ``/Type /Metadata`` dictionary, inflated to at most :data:`MAX_XMP` bytes. The file is
     mapped, not read into memory.
     """
+    if isinstance(path, bytes):
+        return _packets(path)
     try:
         with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
             return _packets(data)
@@ -185,7 +187,7 @@ def pdf_xmp(path: Path) -> list[bytes]:
         return []
 
 
-def _packets(data: mmap.mmap) -> list[bytes]:
+def _packets(data: mmap.mmap | bytes) -> list[bytes]:
     packets: list[bytes] = []
     for opening, closing in _XMP:
         start = data.find(opening)

@@ -42,9 +42,9 @@ MIN_GAP = 8.0  # points of white space that set a header or footer apart from th
 _SPACE = re.compile(r"\s+")
 
 
-def _open(path: Path) -> pdfium.PdfDocument:
+def _open(path: Path | bytes) -> pdfium.PdfDocument:
     try:
-        return pdfium.PdfDocument(str(path))
+        return pdfium.PdfDocument(path if isinstance(path, bytes) else str(path))
     except pdfium.PdfiumError as exc:
         message = str(exc)
         if "password" in message.lower():
@@ -56,7 +56,8 @@ def _visible(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-def read_pdf(path: Path, limits: Limits) -> Document:
+def read_pdf(path: Path | bytes, limits: Limits, name: str | None = None) -> Document:
+    """Read the PDF at *path*, or its bytes (a member of an archive) named *name*."""
     pdf = _open(path)
     try:
         count = len(pdf)
@@ -83,10 +84,11 @@ def read_pdf(path: Path, limits: Limits) -> Document:
     blocks = _assign_regions(runs, count)
     blocks.extend(property_blocks(_unique(info + [p for packet in pdf_xmp(path)
                                                   for p in xmp_properties(packet)])))
-    return Document(path=str(path), format="pdf", pages=count, blocks=tuple(blocks))
+    return Document(path=name if name is not None else str(path), format="pdf", pages=count,
+                    blocks=tuple(blocks))
 
 
-def _read_range(path: Path, start: int, end: int, pdf: pdfium.PdfDocument | None = None
+def _read_range(path: Path | bytes, start: int, end: int, pdf: pdfium.PdfDocument | None = None
                 ) -> list[tuple[int, str, tuple[float, float, float, float], float]]:
     """The runs of pages start … end-1 (0-based), from *pdf* or from the file opened anew."""
     own = pdf is None

@@ -38,8 +38,9 @@ def decode(data: bytes) -> str:
         return data.decode("cp1251", errors="replace")
 
 
-def read_txt(path: Path, limits: Limits) -> Document:
-    text = decode(path.read_bytes())
+def read_txt(path: Path, limits: Limits, data: bytes | None = None) -> Document:
+    """Read the text file at *path*, or its content *data* (a member of an archive)."""
+    text = decode(path.read_bytes() if data is None else data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     pages = text.split("\f")
     if len(pages) > limits.max_pages:

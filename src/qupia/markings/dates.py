@@ -1,7 +1,11 @@
 """Dates as Kazakh and Russian documents write them, over folded text (see :mod:`fold`).
 
 "14.03.2025", "2025-03-14", "14 марта 2025 г.", "от «14» марта 2025 года", "2025 жылғы 14
-наурыз", "14 наурыз 2025 ж.", "2025 jylğy 14 nauryz". Month names come from the pattern pack.
+наурыз", "14 наурыз 2025 ж.", "2025 jylğy 14 nauryz", and the Soviet office's Roman months
+("5.V.1932", "17/III-49 г."). Month names come from the pattern pack.
+
+:func:`line_date` also reads a line that is only a partial date — "Декабрь 1931 г.", "г.
+Алма-Ата, 1932 г." — as archival documents often carry: enough to tell a document's era.
 """
 
 from __future__ import annotations
@@ -16,6 +20,12 @@ from qupia.markings.patterns import Pack
 _NUMERIC = regex.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})[./](\d{4})(?!\d)")
 _ISO = regex.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _YEAR = regex.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+# Roman month between day and year, Latin or Cyrillic look-alike letters (х for x, и for
+# folded і); a two-digit year is of the 1900s, as such dates were written then.
+_ROMAN = regex.compile(
+    r"(?<!\d)(\d{1,2})\s?[./-]\s?([ivxхи]{1,4})\s?[./-]\s?(\d{4}|\d{2})(?![\d.]\d)")
+_ROMAN_MONTHS = {r: n for n, r in enumerate(
+    ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"), start=1)}
 
 
 @functools.lru_cache(maxsize=4)
@@ -52,6 +62,12 @@ def find_dates(text: str, pack: Pack) -> list[tuple[int, date]]:
         d = _make(int(m[3]), int(m[2]), int(m[1]))
         if d:
             found.append((m.start(), d))
+    for m in _ROMAN.finditer(text):
+        month = _ROMAN_MONTHS.get(m[2].replace("х", "x").replace("и", "i"))
+        year = int(m[3]) if len(m[3]) == 4 else 1900 + int(m[3])
+        d = _make(year, month, int(m[1])) if month else None
+        if d:
+            found.append((m.start(), d))
     for m in _ISO.finditer(text):
         d = _make(int(m[1]), int(m[2]), int(m[3]))
         if d:
@@ -69,6 +85,27 @@ def find_dates(text: str, pack: Pack) -> list[tuple[int, date]]:
             found.append((m.start(), d))
     found.sort()
     return found
+
+
+@functools.lru_cache(maxsize=4)
+def _partial(pack: Pack) -> regex.Pattern[str]:
+    stems = "|".join(f"(?:{stem})" for _, stem in pack.months)
+    return regex.compile(
+        r"^\W*(?:не\s+ранее|не\s+позднее|не\s+позже|около|ранее)?\s*"  # an editor's dating
+        r"(?:г\.\s*[\w-]+\s*,?\s*)?"  # the place: "г. Алма-Ата,"
+        rf"(?:(?:{stems})\w*\s+)?"  # the month
+        r"(1[89]\d\d)\s*(?:г\.?|года?|ж\.?|жыл\w*)?\W*$"
+    )
+
+
+def line_date(line: str, pack: Pack) -> date | None:
+    """The date of a folded *line* that is nothing but a partial date ("декабрь 1931 г.",
+    "г. алма-ата, 1932 г."): the first day of its month or year, else None."""
+    m = _partial(pack).match(line.strip())
+    if not m:
+        return None
+    month = next((n for n, stem in pack.months if regex.search(rf"(?<!\w){stem}", line)), 1)
+    return _make(int(m[1]), month, 1)
 
 
 def parse_date(text: str, pack: Pack) -> date | None:

@@ -22,7 +22,7 @@ from datetime import date
 
 import regex
 
-from qupia.markings.dates import find_dates, parse_date
+from qupia.markings.dates import find_dates, line_date, parse_date
 from qupia.markings.fold import fold
 from qupia.markings.metadata import detect_metadata
 from qupia.markings.patterns import FormSpec, Pack, form_index
@@ -44,6 +44,7 @@ DATE_LINE = 10  # tokens: a line this short that holds a date gives the document
 _TOKEN = regex.compile(r"[\w]+(?:[.\-][\w]+)*")
 _SEGMENT = regex.compile(r"\t| {3,}")
 _TERMINAL = regex.compile(r'[.:;!?)"]\s*$')
+_ENDS_OT = regex.compile(r"(?<!\w)от\s*[\"«]?\s*$")
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,8 @@ def _is_marking(
     if form.context == "number":
         extra = _residue(words_before + words_after, [pack.stamp_word, pack.document_word])
         return len(extra) <= 3
-    if _residue(words_before + words_after, [pack.stamp_word]):
+    if _residue(words_before + words_after, [pack.stamp_word]) and not _merged_column(
+            pack, stream, start, end, lo, words_before, words_after):
         return False
     if _mention_cue(pack, masked, lo, hi, words_before, words_after, declass=False):
         return False
@@ -219,6 +221,35 @@ def _is_marking(
         if prev and not _TERMINAL.search(prev) and len(_tokens(prev)) > 3:
             return False
     return True
+
+
+def _merged_column(pack: Pack, stream: _Stream, start: int, end: int, lo: int,
+                   words_before: list[str], words_after: list[str]) -> bool:
+    """A stamp at the end of a line whose left part is another column of the form: the place
+    or the addressee, merged into one line by a transcription or OCR ("Алма-Ата Совершенно
+    секретно"). Capitalised, ending its line (requisites may follow), after a few words (more
+    when they name an addressee, "Начальнику …", or a document, "Выписка из протокола …"), on
+    one of the first lines of its page region, not in quotes or after punctuation."""
+    if _residue(words_after, [pack.stamp_word]):
+        return False
+    addressed = pack.merged_addressee is not None and any(
+        pack.merged_addressee.match(w) for w in words_before)
+    titled = any(pack.document_word.match(w) for w in words_before)
+    limit = max(pack.merged.max_words_before,
+                pack.merged.max_words_addressee if addressed else 0,
+                pack.merged.max_words_title if titled else 0)
+    if not 0 < len(words_before) <= limit:
+        return False
+    if pack.merged_refuse is not None and any(pack.merged_refuse.match(w) for w in words_before):
+        return False
+    if stream.folded.count("\n", 0, start) > pack.merged.max_line:
+        return False
+    if not stream.text[start:end][:1].isupper():
+        return False
+    left = stream.text[lo:start].rstrip()
+    if left[-1:] == "." and pack.stamp_word.match(words_before[-1]):
+        return True  # an abbreviation, not a sentence's end: "… от 5/VIII-37 г. Строго секретно"
+    return bool(left) and left[-1] not in "«\"“„'(:;,.!?—–-"
 
 
 def _mention_cue(
@@ -298,27 +329,45 @@ def _document_date(
 
     The first date on page 1 outside a period clause and outside a declassification stamp's
     lines (*skip_lines*: stream index, line index), taken from a short line ("17 июня 1988 г.
-    № 312сс", "2025 жылғы 14 наурыз") when one has a date; else from running text, which is
+    № 312сс", "2025 жылғы 14 наурыз") when one has a date, else from a line that is only a
+    partial date ("Декабрь 1931 г."); failing both, the same on the last page, where a protocol
+    or an order is dated under its signature. Else from running text on page 1, which is
     weaker: a history article's first date is the events', not its own.
     """
+    last = max((s.page for s in streams), default=1)
     fallback: date | None = None
-    for s_index, stream in enumerate(streams):
-        if stream.page != 1 or stream.region is Region.METADATA:
-            continue
-        for l_index, line in enumerate(stream.folded.split("\n")):
-            if (s_index, l_index) in skip_lines:
-                continue
+    for page in dict.fromkeys((1, last)):
+        lines = [(s_index, l_index, line)
+                 for s_index, stream in enumerate(streams)
+                 if stream.page == page and stream.region is not Region.METADATA
+                 for l_index, line in enumerate(stream.folded.split("\n"))
+                 if (s_index, l_index) not in skip_lines]
+        for _, _, line in lines:
             found = find_dates(line, pack)
             if not found:
                 continue
             skip = [m.span() for name in ("until", "extended")
                     for p in pack.requisites[name] if (m := p.search(line))]
-            dates = [d for pos, d in found if not any(a <= pos < b for a, b in skip)]
+            kept = [(pos, d) for pos, d in found if not any(a <= pos < b for a, b in skip)]
+            dates = [d for _, d in kept]
             if not dates:
                 continue
             if len(_tokens(line)) <= DATE_LINE:
                 return dates[0], True
-            fallback = fallback or dates[0]
+            # a document's title names its own date and ends with it, or with a stamp after it:
+            # "Выписка из протокола № 51 … от 5/VIII-37 г. Строго секретно"
+            titled = [d for pos, d in kept if _ENDS_OT.search(line, 0, pos)
+                      and not [t for t in _tokens(pack.matcher.sub(" ", line[pos:]))
+                               if not any(c.isdigit() for c in t)
+                               and not pack.stamp_word.match(t)]]
+            if titled and any(pack.document_word.match(t) for t in _tokens(line)):
+                return titled[0], True
+            if page == 1:
+                fallback = fallback or dates[0]
+        for _, _, line in lines:
+            partial = line_date(line, pack)
+            if partial:
+                return partial, True
     return fallback, False
 
 

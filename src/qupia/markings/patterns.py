@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -60,6 +60,7 @@ class FormSpec(BaseModel):
     context: Literal["stamp", "number"] = "stamp"
     phrases: list[str] = []
     regex: list[str] = []
+    stands_with: list[str] = []  # forms this one completes as one stamp (not inconsistent)
 
     @model_validator(mode="after")
     def _check(self) -> FormSpec:
@@ -81,12 +82,23 @@ class Requisites(BaseModel):
     extended: list[str]
 
 
+class MergedColumn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    max_words_before: int = Field(default=6, ge=1, le=20)
+    max_line: int = Field(default=6, ge=0, le=50)
+    refuse: list[str] = []
+    addressee: list[str] = []
+    max_words_addressee: int = Field(default=12, ge=1, le=30)
+    max_words_title: int = Field(default=16, ge=1, le=30)
+
+
 class PackSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
     schema_: Literal["qupia-markings/1"] = Field(alias="schema")
     forms: list[FormSpec]
     stamp_words: list[str]
     label_words: list[str]
+    merged_column: MergedColumn = MergedColumn()
     mention_before: list[str]
     mention_after: list[str]
     declass_words: list[str]
@@ -109,6 +121,9 @@ class Pack:
     document_word: regex.Pattern[str]
     requisites: dict[str, tuple[regex.Pattern[str], ...]]
     months: tuple[tuple[int, str], ...]  # (month, folded stem regex)
+    merged: MergedColumn = field(default_factory=MergedColumn)  # a stamp on a merged line
+    merged_refuse: regex.Pattern[str] | None = None  # words that stop that reading
+    merged_addressee: regex.Pattern[str] | None = None  # first words of an addressee line
 
 
 def phrase_regex(phrase: str) -> str:
@@ -287,6 +302,10 @@ def _compile_pack(path: Path) -> Pack:
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:
         raise PatternError(f"{path}: duplicate form ids: {', '.join(sorted(dupes))}")
+    unknown = {w for f in spec.forms for w in f.stands_with} - set(ids)
+    if unknown:
+        raise PatternError(f"{path}: stands_with names unknown forms: "
+                           f"{', '.join(sorted(unknown))}")
 
     alternatives: list[tuple[int, str, tuple[str, str] | None]] = []
     for index, form in enumerate(spec.forms):
@@ -320,4 +339,8 @@ def _compile_pack(path: Path) -> Pack:
         document_word=_words(spec.document_words),
         requisites=reqs,
         months=months,
+        merged=spec.merged_column,
+        merged_refuse=_words(spec.merged_column.refuse) if spec.merged_column.refuse else None,
+        merged_addressee=(_words(spec.merged_column.addressee)
+                          if spec.merged_column.addressee else None),
     )

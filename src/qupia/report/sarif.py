@@ -61,8 +61,10 @@ def artifact(path: str) -> dict[str, Any]:
     try:
         relative = resolved.relative_to(Path.cwd().resolve())
     except ValueError:
-        return {"uri": resolved.as_uri()}
-    return {"uri": quote(relative.as_posix()), "uriBaseId": SRCROOT}
+        # "!" stays: an archive member is named archive.zip!inside/order.docx (a URI
+        # sub-delimiter, allowed in a path)
+        return {"uri": "file://" + quote(resolved.as_posix(), safe="/!")}
+    return {"uri": quote(relative.as_posix(), safe="/!"), "uriBaseId": SRCROOT}
 
 
 def _result(f: Finding, file: FileResult, index: dict[str, int], settings: Settings,

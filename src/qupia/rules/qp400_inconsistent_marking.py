@@ -25,6 +25,7 @@ How to fix
 from __future__ import annotations
 
 from qupia.i18n import _, level_name, place
+from qupia.markings import load
 from qupia.model import LEGAL_LEVELS, Finding, Level, Marking, legal_level
 from qupia.rules.base import Facts, finding, quoted
 
@@ -36,8 +37,17 @@ ARTICLE = "18"
 
 
 def check(facts: Facts) -> list[Finding]:
+    marks = facts.markings.page_marks
+    completes = {f.id: set(f.stands_with) for f in load().forms}
+    present = {m.form for m in marks}
+    # a mark that another mark of the document completes counts as part of that one: a Soviet
+    # "Особая папка" beside "Сов. секретно" is one stamp, not two levels (``stands_with`` in
+    # patterns/markings.yaml)
+    companions = {c for form in present for c in completes.get(form, ())}
     first: dict[Level, Marking] = {}
-    for mark in facts.markings.page_marks:
+    for mark in marks:
+        if mark.form in companions:
+            continue
         level = legal_level(mark)
         if level is not None and level not in first:
             first[level] = mark
