@@ -182,3 +182,27 @@ def test_progress_is_quiet_off_a_terminal(archive: Path, tmp_path: Path) -> None
     assert proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("qupia scan: 13 files")
     assert "\r" not in proc.stderr  # no bar
+
+
+def test_an_archive_is_recorded_member_by_member_and_not_read_again(tmp_path: Path) -> None:
+    # Regression: members came back as archive.zip!inner paths, so the archive itself was never
+    # recorded as finished and every resumed scan read it again.
+    import zipfile
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "box.zip", "w") as box:
+        box.writestr("in/order.txt", "СЕКРЕТНО\n\nПриказ от 12.05.2015 о графике отпусков.\n")
+        box.writestr("in/note.txt", "Просто записка без грифа.\n")
+    db = tmp_path / "r.sqlite"
+    code, out = scan(str(folder), "--db", str(db), *REF)
+    assert code == 0, out
+    assert "(2 read, 0 known contents, 0 unchanged)" in out
+    paths = sorted(p for (p,) in rows(db, "SELECT path FROM files"))
+    assert paths == [f"{folder / 'box.zip'}!in/note.txt", f"{folder / 'box.zip'}!in/order.txt"]
+    code, out = scan(str(folder), "--db", str(db))
+    assert "(0 read, 0 known contents, 1 unchanged)" in out
+    os.utime(folder / "box.zip", ns=(1, 1))  # a changed archive is read again, whole
+    code, out = scan(str(folder), "--db", str(db))
+    assert "(2 read, 0 known contents, 0 unchanged)" in out
+    assert len(rows(db, "SELECT path FROM files")) == 2

@@ -86,9 +86,16 @@ def _stat(path: str) -> Stat | None:
     return Stat(st.st_size, st.st_mtime_ns, st.st_ino)
 
 
+#: What separates an archive's path from a member's path inside it (archive.zip!inner.docx).
+MEMBER = "!"
+
+
 def plan(paths: list[str], store: Store) -> tuple[list[tuple[str, Stat | None]], int]:
     """The files to read (absolute path, stat) and how many are finished and unchanged."""
     done = store.unchanged()
+    for path, stat in list(done.items()):
+        # An archive's members: the last one recorded carries the archive's stat (scan()).
+        done.setdefault(path.split(MEMBER, 1)[0], stat)
     todo: list[tuple[str, Stat | None]] = []
     skipped = 0
     for raw in dict.fromkeys(os.path.abspath(p) for p in paths):
@@ -228,22 +235,45 @@ def scan(paths: list[str], store: Store, settings: Settings, executor: str = "lo
     else:
         results = _local(names, settings, store.path)
     bar = _progress(len(todo), err)
+
+    def record(result: FileResult, stat: Stat | None) -> None:
+        if result.status == SEEN:
+            tally.copies += 1
+            store.record(result.path, stat, result.sha256, SEEN, None, None, run)
+            return
+        tally.read += 1
+        store.record(result.path, stat, result.sha256, result.status, result.error,
+                     _entry(result, settings) if result.sha256 else None, run)
+        tally.pages += result.pages or 0
+        tally.findings += len(result.findings)
+        tally.errors += result.status != "ok"
+
+    # An archive's members arrive one after another. They are recorded when the archive is
+    # complete, and only the last carries the archive's stat: a scan killed half-way through
+    # an archive finds it unfinished and reads it again (its members' rows are replaced).
+    members: list[FileResult] = []
+
+    def flush() -> None:
+        if members:
+            container = members[0].path.split(MEMBER, 1)[0]
+            for n, member in enumerate(members, 1):
+                record(member, stats.get(container) if n == len(members) else None)
+            members.clear()
+            bar.update(1)
+
     try:
         for result in results:
-            if result.status == SEEN:
-                tally.copies += 1
-                store.record(result.path, stats.get(result.path), result.sha256, SEEN, None,
-                             None, run)
-            else:
-                tally.read += 1
-                entry = _entry(result, settings)
-                store.record(result.path, stats.get(result.path), result.sha256, result.status,
-                             result.error, entry if result.sha256 else None, run)
-                tally.pages += result.pages or 0
-                tally.findings += len(result.findings)
-                tally.errors += result.status != "ok"
+            container = result.path.split(MEMBER, 1)[0]
+            if members and not result.path.startswith(members[0].path.split(MEMBER, 1)[0]
+                                                      + MEMBER):
+                flush()
+            if container != result.path and container in stats:
+                members.append(result)
+                continue
+            record(result, stats.get(result.path))
             bar.update(1)
             bar.set_postfix(pages=tally.pages, findings=tally.findings, refresh=False)
+        flush()
     finally:
         bar.close()
     return tally
