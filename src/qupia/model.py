@@ -113,6 +113,8 @@ class CategoryMatch:
     evidence: tuple[Evidence, ...] = ()
     explanation: str = ""  # which cues, signals and model score made it (no document words)
     cues: tuple[str, ...] = ()  # the document's words the cues matched (evidence: removable)
+    weight: float = 0.0  # the item's cue weight (its cues less its exceptions) where it was read
+    group_score: float = 0.0  # the document score of its group (Articles 11–14, or 17)
 
 
 @dataclass(frozen=True)

@@ -182,7 +182,7 @@ class Features:
     specific: dict[str, int]
     discussion: dict[str, int]
     probs: dict[str, float]
-    legal_act: bool = False  # laid out as a legal act: names categories, discloses none
+    legal_act: bool = False  # a legal act or an excerpt of one: names categories, discloses none
 
 
 def features(packs: Packs, signals: Signals, text: Text, probs: dict[str, float],
@@ -228,7 +228,7 @@ def features(packs: Packs, signals: Signals, text: Text, probs: dict[str, float]
         docs[group] = [1.0, _logit(p_group), p_article, cue_max, math.log1p(sum(values[:3])),
                        p_group * cue_max, spec, disc, _logit(window)]
     return Features(items, docs, evidence, specific, discussion, probs,
-                    signals.is_legal_act(text.folded))
+                    signals.is_legal_act(text.folded) or signals.is_legal_excerpt(text.folded))
 
 
 def _logit(p: float) -> float:
@@ -398,6 +398,8 @@ def analyse(
             matches.append(CategoryMatch(
                 article=resources.packs.article(item), item=item, score=value,
                 evidence=(_evidence(text, span),) if span else (), explanation=explanation,
-                cues=ev.words[:CUE_WORDS],
+                cues=ev.words[:CUE_WORDS], weight=round(max(0.0, sum(ev.cues.values())
+                                                            - ev.excepted), 3),
+                group_score=round(doc_scores[group], 4),
             ))
     return tuple(matches), doc_scores

@@ -27,10 +27,20 @@ class LegalActSpec(BaseModel):
     min_count: int = Field(ge=1)
 
 
+class LegalExcerptSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    heading: str
+    note: str
+    line: str
+    min_share: float = Field(gt=0.0, le=1.0)
+    min_line: int = Field(ge=1)
+
+
 class SignalsSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
     schema_: Literal["qupia-signals/1"] = Field(alias="schema")
     legal_act: LegalActSpec
+    legal_excerpt: LegalExcerptSpec
     specific: list[SignalSpec]
     discussion: list[SignalSpec]
 
@@ -42,12 +52,27 @@ class Signal:
     original: bool
 
 
+@dataclass(frozen=True)
+class LegalExcerpt:
+    """What an excerpt of a legal act looks like (``legal_excerpt`` in signals.yaml)."""
+
+    heading: re.Pattern[str]
+    note: re.Pattern[str]
+    line: re.Pattern[str]
+    min_share: float
+    min_line: int
+
+
+_CONTINUES = re.compile(r"(?:[a-zа-я]|[(№;,])")  # folded text: lower case is all there is
+
+
 @dataclass(frozen=True, eq=False)
 class Signals:
     specific: tuple[Signal, ...]
     discussion: tuple[Signal, ...]
     legal_act: re.Pattern[str]
     legal_act_min: int
+    excerpt: LegalExcerpt | None = None
 
     def is_legal_act(self, folded: str) -> bool:
         """Laid out as a legal act: at least ``legal_act_min`` article headings."""
@@ -57,6 +82,40 @@ class Signals:
             if count >= self.legal_act_min:
                 return True
         return False
+
+    def legal_share(self, folded: str) -> float:
+        """The share of the text's characters laid out as law (headings, amendment notes,
+        numbered paragraphs and list lines), over lines of ``min_line`` characters or more,
+        when the text has a heading or an amendment note; else 0."""
+        ex = self.excerpt
+        if ex is None or not (ex.heading.search(folded) or ex.note.search(folded)):
+            return 0.0
+        legal = total = 0
+        status = False
+        pending = 0  # characters of the current logical line
+        for raw in folded.split("\n"):
+            line = raw.strip()
+            if not line:
+                continue
+            if pending and _CONTINUES.match(line) and not ex.line.match(line):
+                pending += len(line)  # a wrapped line goes on the one before it
+                status = status or bool(ex.line.search(line))
+                continue
+            if pending >= ex.min_line:
+                total += pending
+                legal += pending if status else 0
+            pending = len(line)
+            status = bool(ex.line.search(line) or ex.note.match(line))
+        if pending >= ex.min_line:
+            total += pending
+            legal += pending if status else 0
+        return legal / total if total else 0.0
+
+    def is_legal_excerpt(self, folded: str) -> bool:
+        """An excerpt of a legal act: a heading or an amendment note, and most of the text
+        laid out as law (:meth:`legal_share`)."""
+        return self.excerpt is not None and \
+            self.legal_share(folded) >= self.excerpt.min_share
 
     @staticmethod
     def count(signals: tuple[Signal, ...], text: str, folded: str) -> dict[str, int]:
@@ -109,5 +168,12 @@ def _compile_signals(path: Path) -> Signals:
         legal = re.compile(fold_regex(spec.legal_act.regex))
     except re.error as exc:
         raise PatternError(f"{path}: legal_act: bad regex: {exc}") from None
+    ex = spec.legal_excerpt
+    try:
+        excerpt = LegalExcerpt(re.compile(fold_regex(ex.heading)), re.compile(fold_regex(ex.note)),
+                               re.compile(fold_regex(ex.line), re.MULTILINE), ex.min_share,
+                               ex.min_line)
+    except re.error as exc:
+        raise PatternError(f"{path}: legal_excerpt: bad regex: {exc}") from None
     return Signals(compile_all(spec.specific), compile_all(spec.discussion), legal,
-                   spec.legal_act.min_count)
+                   spec.legal_act.min_count, excerpt)
