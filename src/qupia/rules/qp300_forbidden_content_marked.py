@@ -32,7 +32,7 @@ from __future__ import annotations
 from qupia.i18n import _, place
 from qupia.model import Finding
 from qupia.rules.base import Facts, finding, quoted
-from qupia.rules.content_facts import classifiable, marked_article17, quote
+from qupia.rules.content_facts import marked_substance, quote
 
 CODE = "QP300"
 NAME = "forbidden-content-marked"
@@ -42,13 +42,15 @@ ARTICLE = "17"
 
 
 def check(facts: Facts) -> list[Finding]:
-    hit = None if classifiable(facts.categories) else marked_article17(facts)
-    if hit is None:
+    hit = marked_substance(facts)
+    if hit is None or not hit[0].art17:
         return []
-    top, mark = hit
+    found, mark = hit
+    top = found.top17
     return [finding(
         __name__,
         _('Mark "{mark}" {place} classifies Article 17 matter (item {item}), which the law '
-          "forbids classifying").format(mark=quoted(mark, facts), place=place(mark), item=top.item),
+          "forbids classifying").format(mark=quoted(mark, facts), place=place(mark), item=top.item)
+        + ". " + found.explain(),
         mark, article=top.item, evidence=quote(top),
     )]

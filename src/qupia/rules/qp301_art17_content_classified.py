@@ -29,7 +29,7 @@ from __future__ import annotations
 from qupia.i18n import _
 from qupia.model import Finding
 from qupia.rules.base import Facts, finding
-from qupia.rules.content_facts import classifiable, marked_article17, quote
+from qupia.rules.content_facts import marked_substance, quote
 
 CODE = "QP301"
 NAME = "art17-content-classified"
@@ -39,14 +39,15 @@ ARTICLE = "17"
 
 
 def check(facts: Facts) -> list[Finding]:
-    hit = marked_article17(facts) if classifiable(facts.categories) else None
-    if hit is None:
+    hit = marked_substance(facts)
+    if hit is None or hit[0].art17:
         return []
-    top, mark = hit
+    found, mark = hit
+    top = found.top17
     page = top.evidence[0].page if top.evidence else mark.page
     return [finding(
         __name__,
         _("This classified document also holds Article 17 facts (item {item}) that may not be "
-          "classified").format(item=top.item),
+          "classified").format(item=top.item) + ". " + found.explain(),
         None, article=top.item, evidence=quote(top), page=page,
     )]

@@ -1,0 +1,129 @@
+"""Real documents: a law excerpt is discussion, a marked document's substance decides between
+QP300 and QP301, and a topic word is no basis for a mark (issue 13)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+
+from qupia.engine import check_file
+from qupia.markings import MarkingFacts
+from qupia.model import CategoryMatch, Evidence, Level, Marking, Region
+from qupia.rules import Facts
+from qupia.rules import qp200_unjustified_marking as qp200
+from qupia.rules import qp300_forbidden_content_marked as qp300
+from qupia.rules import qp301_art17_content_classified as qp301
+from qupia.rules.content_facts import substance
+from qupia.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = date(2026, 11, 26)
+
+
+def article(lang: str, number: int, heading: bool = True) -> str:
+    """One article of the Law on State Secrets (corpus/law), with its amendment note."""
+    text = (ROOT / "corpus" / "law" / f"law_{lang}.txt").read_text(encoding="utf-8")
+    head = rf"^Статья {number}\." if lang == "ru" else rf"^{number}-бап\."
+    nxt = rf"^Статья {number + 1}\." if lang == "ru" else rf"^{number + 1}-бап\."
+    start = re.search(head, text, re.MULTILINE)
+    end = re.search(nxt, text, re.MULTILINE)
+    assert start and end
+    part = text[start.start():end.start()]
+    return part if heading else part.split("\n", 1)[1]
+
+
+def check(path: Path):  # type: ignore[no-untyped-def]
+    result = check_file(path, Settings(reference_date=REFERENCE))
+    assert result.status == "ok", result.error
+    return result
+
+
+@pytest.mark.parametrize(("lang", "number", "heading", "fmt"), [
+    ("ru", 11, True, "txt"), ("ru", 14, False, "txt"), ("kk", 11, True, "docx"),
+    ("kk", 14, True, "txt"), ("ru", 17, True, "docx"),
+])
+def test_an_excerpt_of_a_law_is_discussion(tmp_path: Path, lang: str, number: int,
+                                           heading: bool, fmt: str) -> None:
+    """Articles 11 and 14 name every military and intelligence category; pasted alone, with
+    their amendment notes and with or without the heading, they were read as disclosures
+    (QP100) before the legal-excerpt signal."""
+    text = article(lang, number, heading)
+    path = tmp_path / f"excerpt.{fmt}"
+    if fmt == "docx":
+        document = docx.Document()
+        for para in text.split("\n\n"):
+            if para.strip():
+                document.add_paragraph(" ".join(para.split()))
+        document.save(str(path))
+    else:
+        path.write_text(text, encoding="utf-8")
+    result = check(path)
+    assert not result.findings
+    assert not [c for c in result.categories if c.article != "17"]
+
+
+ORDER = """ПРИКАЗ
+командующего войсками регионального командования «Восток»
+от 14.03.2025 № 112
+В соответствии с Законом Республики Казахстан «О государственных секретах» (с изменениями,
+внесенными Законом РК от 23.12.2023 № 51-VIII) и планом боевой подготовки ПРИКАЗЫВАЮ:
+1. Войсковой части 12345 (г. Сарыозек), штатная численность 1 240 человек, на вооружении
+36 танков Т-72Б3 и 18 гаубиц Д-30, к 01.04.2025 передислоцироваться в район н.п. Матай;
+2. Командиру войсковой части 54321 обеспечить прикрытие марша силами 2-го зенитного
+дивизиона (6 комплексов «Оса-АКМ»), позывной штаба «Беркут-3»;
+3. Начальнику штаба организовать связь на частотах 142,500 МГц и 148,750 МГц;
+4. Контроль за исполнением приказа оставляю за собой.
+"""
+
+
+def test_an_order_that_cites_a_law_is_still_read(tmp_path: Path) -> None:
+    """Numbered paragraphs and an amendment note inside the preamble do not make an order a
+    law excerpt: the note does not start a line."""
+    path = tmp_path / "order.txt"
+    path.write_text(ORDER, encoding="utf-8")
+    assert "QP100" in [f.code for f in check(path).findings]
+
+
+TOP = Marking(level=Level.TOP_SECRET, text="ӨТЕ ҚҰПИЯ", page=1, region=Region.HEADER,
+              form="kk-top-secret")
+POLLUTION = CategoryMatch("17", "17.1.4", 0.94, (Evidence(1, "мырыш ШЖК-дан 12,4 есе"),),
+                          weight=6.0)
+REPAIR = CategoryMatch("12", "12.14", 0.32, (Evidence(1, "жөндеу құны 46 млн теңге"),),
+                       weight=1.5)
+GARRISON = CategoryMatch("11", "11.3", 0.95, (Evidence(1, "дислоцируется в г. Сарыозек"),),
+                         weight=8.0)
+SPILL = CategoryMatch("17", "17.1.4", 0.67, (Evidence(1, "разлив 12 тонн топлива"),),
+                      weight=3.0)
+TOPIC = CategoryMatch("17", "17.1.1", 0.41, (Evidence(1, "өрт қауіпсіздігі туралы"),),
+                      weight=1.0)
+
+
+def codes(*categories: CategoryMatch) -> list[str]:
+    facts = Facts(MarkingFacts((TOP,), 0, None, False), categories, REFERENCE)
+    return [f.code for rule in (qp200, qp300, qp301) for f in rule.check(facts)]
+
+
+def test_substance_of_article_17_with_an_incidental_article_12_cue_is_qp300() -> None:
+    """A pollution report whose repair and its cost match Article 12 weakly: its substance is
+    Article 17, and the finding says so."""
+    assert codes(POLLUTION, REPAIR) == ["QP300"]
+    facts = Facts(MarkingFacts((TOP,), 0, None, False), (POLLUTION, REPAIR), REFERENCE)
+    message = qp300.check(facts)[0].message
+    assert "Substance: Article 17.1.4, 92% of the weight; Article 12.14 incidental." in message
+
+
+def test_article_17_facts_beside_a_real_secret_stay_qp301() -> None:
+    assert codes(GARRISON, SPILL) == ["QP301"]
+    found = substance((GARRISON, SPILL))
+    assert found is not None and not found.art17 and round(found.share, 2) == 0.21
+
+
+def test_a_topic_word_is_no_basis_and_no_article_17_fact() -> None:
+    """A department's schedule that names fire safety: the mark has no basis (QP200), it does
+    not classify Article 17 facts (no QP300)."""
+    assert codes(TOPIC) == ["QP200"]
+    assert codes(TOPIC, GARRISON) == []
