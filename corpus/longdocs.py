@@ -40,26 +40,32 @@ def main() -> int:
     disclosures = [r for r in dev if r["labels"]["rules"] == ["QP100"]]
     fillers = [r for r in dev if not r["labels"]["families"] and r["labels"]["level"] is None
                and not r["labels"]["limited"] and not detect(docs[r["id"]], marks).markings]
-    rng = random.Random(7)
-    found = flagged = 0
     settings = Settings()
-    with tempfile.TemporaryDirectory() as tmp:
-        for k, row in enumerate(disclosures):
-            fill = [text(r) for r in rng.sample(fillers, 10)]
-            path = Path(tmp) / f"with-{k}.txt"
-            path.write_text("\n\n".join([*fill[:5], text(row), *fill[5:]]), encoding="utf-8")
-            result = check_file(path, settings)
-            found += any(c.article != "17" for c in result.categories)
-        for k in range(len(disclosures)):
-            path = Path(tmp) / f"without-{k}.txt"
-            path.write_text("\n\n".join(text(r) for r in rng.sample(fillers, 11)),
-                            encoding="utf-8")
-            result = check_file(path, settings)
-            flagged += any(c.article != "17" for c in result.categories)
-    n = len(disclosures)
-    print(f"long texts from dev ({n} with a disclosure, {n} without; {len(fillers)} filler "
-          f"documents): disclosures found {found} of {n}; texts without one flagged "
-          f"{flagged} of {n}")
+    # The excerpts of the Law on State Secrets (corpus/src/quality-excerpts) came after the
+    # figure was first measured: the first line leaves them out, so it stays comparable; the
+    # second counts them among the fillers (a long file that also pastes articles of the law).
+    excerpts = [r for r in fillers if r["id"].startswith("qx-")]
+    for pool, what in (([r for r in fillers if r not in excerpts], "filler documents"),
+                       (fillers, f"filler documents, {len(excerpts)} of them law excerpts")):
+        rng = random.Random(7)
+        found = flagged = 0
+        with tempfile.TemporaryDirectory() as tmp:
+            for k, row in enumerate(disclosures):
+                fill = [text(r) for r in rng.sample(pool, 10)]
+                path = Path(tmp) / f"with-{k}.txt"
+                path.write_text("\n\n".join([*fill[:5], text(row), *fill[5:]]),
+                                encoding="utf-8")
+                result = check_file(path, settings)
+                found += any(c.article != "17" for c in result.categories)
+            for k in range(len(disclosures)):
+                path = Path(tmp) / f"without-{k}.txt"
+                path.write_text("\n\n".join(text(r) for r in rng.sample(pool, 11)),
+                                encoding="utf-8")
+                result = check_file(path, settings)
+                flagged += any(c.article != "17" for c in result.categories)
+        n = len(disclosures)
+        print(f"long texts from dev ({n} with a disclosure, {n} without; {len(pool)} {what}): "
+              f"disclosures found {found} of {n}; texts without one flagged {flagged} of {n}")
     return 0
 
 

@@ -127,3 +127,71 @@ def test_a_topic_word_is_no_basis_and_no_article_17_fact() -> None:
     not classify Article 17 facts (no QP300)."""
     assert codes(TOPIC) == ["QP200"]
     assert codes(TOPIC, GARRISON) == []
+
+
+MEMO = """Служебная записка
+Начальнику управления кадров
+Для подготовки занятий по режиму секретности направляю текст статьи закона, с которой
+сотрудники должны ознакомиться до 1 апреля.
+
+"""
+
+DISCLOSURE = """Донесение от 14.03.2025 № 112. Войсковая часть 12345 дислоцируется в г. Сарыозек,
+штатная численность 1 240 человек, на вооружении 36 танков Т-72Б3 и 18 гаубиц Д-30.
+Позывной штаба «Беркут-3», резервная частота 148,750 МГц."""
+
+
+def test_law_quoted_in_a_memo_is_blanked_and_the_rest_is_read(tmp_path: Path) -> None:
+    """An article pasted into a memo is discussion (no QP100); a disclosure beside the
+    pasted article is still found."""
+    quoted = tmp_path / "memo.txt"
+    quoted.write_text(MEMO + article("ru", 11), encoding="utf-8")
+    assert not check(quoted).findings
+    both = tmp_path / "memo-and-report.txt"
+    both.write_text(MEMO + article("ru", 11) + "\n\n" + DISCLOSURE, encoding="utf-8")
+    assert "QP100" in [f.code for f in check(both).findings]
+
+
+FILLER = [
+    "Областной драматический театр открыл новый сезон премьерой спектакля по пьесе Мухтара "
+    "Ауэзова. Зрители тепло встретили постановку, а критики отметили работу художника.",
+    "В городской библиотеке прошла встреча с молодыми поэтами, которые прочли стихи о родном "
+    "крае. Организаторы планируют сделать такие вечера ежемесячными.",
+    "Синоптики обещают на выходных переменную облачность и небольшой дождь в горных районах; "
+    "ветер северо-западный, порывы до умеренных значений.",
+    "Школьники района приняли участие в конкурсе рисунков о бережном отношении к природе. "
+    "Лучшие работы будут представлены на выставке в доме культуры.",
+    "Фермеры начали весенний сев: погода благоприятствует полевым работам, а семена и "
+    "удобрения завезены заранее, рассказали в районном отделе сельского хозяйства.",
+]
+
+
+def test_a_short_disclosure_in_a_long_file_is_found(tmp_path: Path) -> None:
+    """About 300 characters of disclosure in a file of some 60,000 characters (paragraphs
+    between blank lines, as a long TXT report has them)."""
+    paragraphs = [FILLER[k % len(FILLER)] + f" ({k + 1})" for k in range(300)]
+    path = tmp_path / "long.txt"
+    path.write_text("\n\n".join([*paragraphs[:170], DISCLOSURE, *paragraphs[170:]]),
+                    encoding="utf-8")
+    assert "QP100" in [f.code for f in check(path).findings]
+    clean = tmp_path / "long-clean.txt"
+    clean.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    assert not check(clean).findings
+
+
+# From corpus/src/art11-13/latn-11-18-b.yaml (a border outpost's strength, patrols and gaps).
+LATIN_YAML = ROOT / "corpus" / "src" / "art11-13" / "latn-11-18-b.yaml"
+
+
+def test_a_kazakh_latin_section_of_a_cyrillic_file_is_read_in_cyrillic(tmp_path: Path) -> None:
+    """The file is mostly Cyrillic (under a tenth of its letters Latin): its Latin section
+    is still read as a Latin document is."""
+    import yaml
+
+    latin = "\n".join(yaml.safe_load(LATIN_YAML.read_text(encoding="utf-8"))["pages"][0]
+                      ["blocks"][2:5])
+    paragraphs = [FILLER[k % len(FILLER)] for k in range(60)]
+    path = tmp_path / "mixed.txt"
+    path.write_text("\n\n".join([*paragraphs[:30], latin, *paragraphs[30:]]), encoding="utf-8")
+    result = check(path)
+    assert [c for c in result.categories if c.article != "17"], result.categories

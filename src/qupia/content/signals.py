@@ -63,7 +63,32 @@ class LegalExcerpt:
     min_line: int
 
 
-_CONTINUES = re.compile(r"(?:[a-zа-я]|[(№;,])")  # folded text: lower case is all there is
+_CONTINUED = "(№;,"  # a line that starts so, or in lower case, goes on the line before it
+_ENDS = ".;:!?)»\"”"  # a line that ends so ends its sentence
+
+
+def _lines(folded: str, original: str | None) -> list[tuple[int, int, str, bool]]:
+    """The non-empty lines of *folded*: start, end, stripped folded line, and whether the
+    line goes on the one before it — read on *original* (same offsets), where case tells: it
+    starts in lower case or with "(", "№", ";", ",", or the line before it did not end a
+    sentence (a PDF's or a database's wrapped line). Without *original*, no line does."""
+    out = []
+    pos = 0
+    before = ""
+    for raw in folded.split("\n"):
+        start, end = pos, pos + len(raw)
+        pos = end + 1
+        line = raw.strip()
+        if not line:
+            continue
+        continues = False
+        if original is not None:
+            own = original[start:end].strip()
+            continues = bool(before) and (own[0].islower() or own[0] in _CONTINUED
+                                          or before[-1] not in _ENDS)
+            before = own
+        out.append((start, end, line, continues))
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,21 +108,19 @@ class Signals:
                 return True
         return False
 
-    def legal_share(self, folded: str) -> float:
+    def legal_share(self, folded: str, original: str | None = None) -> float:
         """The share of the text's characters laid out as law (headings, amendment notes,
         numbered paragraphs and list lines), over lines of ``min_line`` characters or more,
-        when the text has a heading or an amendment note; else 0."""
+        when the text has a heading or an amendment note; else 0. *original* (the text
+        before folding, same offsets) tells wrapped lines by their lower-case start."""
         ex = self.excerpt
         if ex is None or not (ex.heading.search(folded) or ex.note.search(folded)):
             return 0.0
         legal = total = 0
         status = False
         pending = 0  # characters of the current logical line
-        for raw in folded.split("\n"):
-            line = raw.strip()
-            if not line:
-                continue
-            if pending and _CONTINUES.match(line) and not ex.line.match(line):
+        for _, _, line, continues in _lines(folded, original):
+            if pending and continues and not ex.line.match(line):
                 pending += len(line)  # a wrapped line goes on the one before it
                 status = status or bool(ex.line.search(line))
                 continue
@@ -105,17 +128,47 @@ class Signals:
                 total += pending
                 legal += pending if status else 0
             pending = len(line)
-            status = bool(ex.line.search(line) or ex.note.match(line))
+            status = bool(ex.line.search(line) or ex.note.search(line))
         if pending >= ex.min_line:
             total += pending
             legal += pending if status else 0
         return legal / total if total else 0.0
 
-    def is_legal_excerpt(self, folded: str) -> bool:
+    def law_blocks(self, folded: str, original: str | None = None) -> list[tuple[int, int]]:
+        """Spans of *folded* that are quoted law: runs of consecutive lines laid out as law
+        (see :meth:`legal_share`) of which one is an article heading or an amendment note.
+        A memo or a long file that pastes an article keeps its own text; the article is
+        discussion wherever it stands."""
+        ex = self.excerpt
+        if ex is None or not (ex.heading.search(folded) or ex.note.search(folded)):
+            return []
+        lines: list[list[int]] = []  # [start, end, legal, anchor] per logical line
+        for start, end, line, continues in _lines(folded, original):
+            if lines and continues and not ex.line.match(line):
+                lines[-1][1] = end  # a wrapped line goes on the one before it
+                lines[-1][2] |= bool(ex.line.search(line))
+                continue
+            anchor = bool(ex.heading.match(line) or ex.note.search(line))
+            lines.append([start, end, int(anchor or bool(ex.line.search(line))), int(anchor)])
+        blocks = []
+        i = 0
+        while i < len(lines):
+            if not lines[i][2]:
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(lines) and lines[j + 1][2]:
+                j += 1
+            if any(lines[k][3] for k in range(i, j + 1)):
+                blocks.append((lines[i][0], lines[j][1]))
+            i = j + 1
+        return blocks
+
+    def is_legal_excerpt(self, folded: str, original: str | None = None) -> bool:
         """An excerpt of a legal act: a heading or an amendment note, and most of the text
         laid out as law (:meth:`legal_share`)."""
         return self.excerpt is not None and \
-            self.legal_share(folded) >= self.excerpt.min_share
+            self.legal_share(folded, original) >= self.excerpt.min_share
 
     @staticmethod
     def count(signals: tuple[Signal, ...], text: str, folded: str) -> dict[str, int]:
