@@ -66,11 +66,11 @@ class Substance:
         """One sentence for the finding: the substance, its share, and the other group."""
         percent = round(100 * (self.share if self.art17 else 1 - self.share))
         if self.top1114 is None:
-            return _("Substance: Article {item}, {share}% of the weight.").format(
-                item=self.top17.item, share=percent)
+            return _("Substance: Article {item}, {share} of the weight.").format(
+                item=self.top17.item, share=f"{percent}%")
         main, other = (self.top17, self.top1114) if self.art17 else (self.top1114, self.top17)
-        return _("Substance: Article {item}, {share}% of the weight; Article {other} "
-                 "incidental.").format(item=main.item, share=percent, other=other.item)
+        return _("Substance: Article {item}, {share} of the weight; Article {other} "
+                 "incidental.").format(item=main.item, share=f"{percent}%", other=other.item)
 
 
 def substance(categories: tuple[CategoryMatch, ...]) -> Substance | None:
