@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from qupia import i18n
 from qupia.engine import check_file
 from qupia.markings import MarkingFacts
 from qupia.model import CategoryMatch, Evidence, Level, Marking, Region
@@ -112,8 +113,16 @@ def test_substance_of_article_17_with_an_incidental_article_12_cue_is_qp300() ->
     Article 17, and the finding says so."""
     assert codes(POLLUTION, REPAIR) == ["QP300"]
     facts = Facts(MarkingFacts((TOP,), 0, None, False), (POLLUTION, REPAIR), REFERENCE)
-    message = qp300.check(facts)[0].message
-    assert "Substance: Article 17.1.4, 92% of the weight; Article 12.14 incidental." in message
+    before = i18n.language()
+    try:
+        i18n.set_language("en")
+        message = qp300.check(facts)[0].message
+        assert "Substance: Article 17.1.4, 92% of the weight; Article 12.14 incidental." in message
+        i18n.set_language("kk")
+        assert "Мәні: 17.1.4-тармақ, салмақтың 92%-ы; 12.14-тармақ кездейсоқ." in \
+            qp300.check(facts)[0].message
+    finally:
+        i18n.set_language(before)
 
 
 def test_article_17_facts_beside_a_real_secret_stay_qp301() -> None:
