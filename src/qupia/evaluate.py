@@ -12,9 +12,6 @@ compares with the gold labels:
 * document-level marking accuracy (``document_level`` against the gold level);
 * per article and per item: detection precision, recall and F1 (items of Articles 11–14 and
   17(1) found in ``categories`` against the gold ``items`` and ``art17``);
-* per rule (QP100 … QP400): precision, recall and F1 of the rule codes reported (error or
-  warning) against the gold ``rules`` (QP300 and QP301 share a family: only here is one told
-  from the other);
 * the share of hard negatives with no error or warning finding;
 * a confusion listing of every document whose families or level are wrong.
 
@@ -65,7 +62,6 @@ class Report:
     articles: dict[str, Tally] = field(default_factory=dict)
     rules: dict[str, Tally] = field(default_factory=dict)
     items: dict[str, Tally] = field(default_factory=dict)
-    rules: dict[str, Tally] = field(default_factory=dict)
     level_right: int = 0
     hard_negatives: int = 0
     hard_negatives_clean: int = 0
@@ -88,7 +84,6 @@ class Report:
             "rules": {r: t.figures() for r, t in sorted(self.rules.items())},
             "articles": {a: t.figures() for a, t in sorted(self.articles.items())},
             "items": {i: t.figures() for i, t in sorted(self.items.items(), key=_item_key)},
-            "rules": {r: t.figures() for r, t in sorted(self.rules.items())},
             "confusion": self.confusion,
         }
 
@@ -207,10 +202,6 @@ def render(report: dict[str, Any]) -> str:
     lines.append(f"{'article':<14}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}")
     for article, f in report["articles"].items():
         lines.append(f"{article:<14}{f['precision']:>7.3f}{f['recall']:>7.3f}{f['f1']:>7.3f}"
-                     f"{f['support']:>9}")
-    lines += ["", f"{'rule':<14}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}"]
-    for code, f in report.get("rules", {}).items():
-        lines.append(f"{code:<14}{f['precision']:>7.3f}{f['recall']:>7.3f}{f['f1']:>7.3f}"
                      f"{f['support']:>9}")
     lines += ["", f"{'item':<14}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}"]
     for item, f in report["items"].items():
