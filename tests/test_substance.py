@@ -127,7 +127,7 @@ def test_substance_of_article_17_with_an_incidental_article_12_cue_is_qp300() ->
 
 def test_article_17_facts_beside_a_real_secret_stay_qp301() -> None:
     assert codes(GARRISON, SPILL) == ["QP301"]
-    found = substance((GARRISON, SPILL))
+    found = substance(Facts(MarkingFacts((TOP,), 0, None, False), (GARRISON, SPILL), REFERENCE))
     assert found is not None and not found.art17 and round(found.share, 2) == 0.21
 
 
@@ -204,3 +204,16 @@ def test_a_kazakh_latin_section_of_a_cyrillic_file_is_read_in_cyrillic(tmp_path:
     path.write_text("\n\n".join([*paragraphs[:30], latin, *paragraphs[30:]]), encoding="utf-8")
     result = check(path)
     assert [c for c in result.categories if c.article != "17"], result.categories
+
+
+def test_under_a_soviet_era_mark_a_weak_article_17_match_still_counts() -> None:
+    """An archival record of a deportation stamped «Сов. секретно»: its Article 17 matter is
+    read weakly, and the mark still classifies it (QP300, not QP200)."""
+    soviet = Marking(level=Level.NONSTANDARD, text="Сов. секретно", page=1,
+                     region=Region.HEADER, form="ru-legacy-top-secret", legacy=True,
+                     maps_to=Level.TOP_SECRET)
+    repressions = CategoryMatch("17", "17.1.11", 0.32, (Evidence(1, "выселению подлежат"),),
+                                weight=2.0)
+    facts = Facts(MarkingFacts((soviet,), 0, None, False), (repressions,), REFERENCE)
+    assert facts.markings.document_level is not None
+    assert [f.code for rule in (qp200, qp300, qp301) for f in rule.check(facts)] == ["QP300"]

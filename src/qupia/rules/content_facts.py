@@ -6,7 +6,8 @@ Two decisions are made here, for the rules on marked documents (QP200, QP300, QP
 * **facts, not a topic word** — an Article 17(1) item counts under a mark when its item score
   reaches FACTS_SCORE: a schedule of a department of emergencies names its topic ("өрт
   қауіпсіздігі") without giving one fact of an emergency, and its mark has no basis (QP200),
-  not an unlawful one (QP300);
+  not an unlawful one (QP300) — under today's marks; under a Soviet-era mark every match
+  counts (:func:`article17_facts`);
 * **substance** — a marked document that has both Article 11–14 and Article 17(1) matches is
   about the group with most of the weight (item score × cue weight): a river-pollution report
   with laboratory figures that also mentions a repair and its cost is Article 17 matter with an
@@ -43,9 +44,15 @@ def article17(categories: tuple[CategoryMatch, ...]) -> list[CategoryMatch]:
     return sorted((c for c in categories if c.article == "17"), key=lambda c: -c.score)
 
 
-def article17_facts(categories: tuple[CategoryMatch, ...]) -> list[CategoryMatch]:
-    """Article 17(1) matches that state facts (item score FACTS_SCORE or more), best first."""
-    return [c for c in article17(categories) if c.score >= FACTS_SCORE]
+def article17_facts(facts: Facts) -> list[CategoryMatch]:
+    """Article 17(1) matches that state facts (item score FACTS_SCORE or more), best first.
+    Under a Soviet-era mark (``legacy``) every Article 17 match counts: an archival record of
+    a famine or a deportation is Article 17 matter in words the classifier, trained on today's
+    documents, reads weakly (corpus/archival: 7 of its 21 unlawful documents score 0.25–0.5),
+    and the routine documents with a topic word are today's."""
+    level = facts.markings.document_level
+    legacy = level is not None and level_mark(facts).legacy
+    return [c for c in article17(facts.categories) if legacy or c.score >= FACTS_SCORE]
 
 
 def _weight(matches: list[CategoryMatch]) -> float:
@@ -73,15 +80,16 @@ class Substance:
                  "incidental.").format(item=main.item, share=f"{percent}%", other=other.item)
 
 
-def substance(categories: tuple[CategoryMatch, ...]) -> Substance | None:
+def substance(facts: Facts) -> Substance | None:
     """The substance of a document with Article 17 facts (None without them)."""
-    facts = article17_facts(categories)
-    if not facts:
+    categories = facts.categories
+    found = article17_facts(facts)
+    if not found:
         return None
     basis = classifiable(categories)
-    w17, w1114 = _weight(facts), _weight(basis)
+    w17, w1114 = _weight(found), _weight(basis)
     share = w17 / (w17 + w1114) if w17 + w1114 else 1.0
-    return Substance(not basis or share >= SUBSTANCE_SHARE, share, facts[0],
+    return Substance(not basis or share >= SUBSTANCE_SHARE, share, found[0],
                      basis[0] if basis else None)
 
 
@@ -90,7 +98,7 @@ def marked_substance(facts: Facts) -> tuple[Substance, Marking] | None:
     facts, and that mark (QP300 and QP301 differ in which group the substance is)."""
     if facts.markings.document_level is None:
         return None
-    found = substance(facts.categories)
+    found = substance(facts)
     return (found, level_mark(facts)) if found else None
 
 

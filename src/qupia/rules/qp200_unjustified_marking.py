@@ -39,7 +39,7 @@ ARTICLE = "16"
 
 def check(facts: Facts) -> list[Finding]:
     level = facts.markings.document_level
-    if level is None or classifiable(facts.categories) or article17_facts(facts.categories):
+    if level is None or classifiable(facts.categories) or article17_facts(facts):
         return []
     mark = level_mark(facts)
     return [finding(
