@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup debian demo test test-slow docs bench bench-archive corpus model eval eval-long locale
+.PHONY: setup debian demo test test-slow docs bench bench-archive corpus model eval eval-long eval-scans locale
 
 $(BIN)/qupia: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,8 @@ demo: setup
 # The fast suite (in-process tests); `make test-slow` runs the tests marked slow (real
 # processes, the real pre-commit, evaluation floors, long OCR or cluster runs). CI runs both.
 test: setup
-	$(BIN)/ruff check src tests bench corpus/build.py corpus/longdocs.py models
+	$(BIN)/ruff check src tests bench corpus/build.py corpus/longdocs.py corpus/scanlib.py \
+	  corpus/scans.py models
 	$(BIN)/pytest -q -m "not slow"
 
 test-slow: setup
@@ -54,11 +55,16 @@ locale: setup
 bench: setup
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/bench_formats.py
+	$(BIN)/python bench/bench_ocr.py
 
 # Archive review speed: `qupia scan` over 2,000 mixed documents (cached in bench/out) with 1 and
 # 2 local workers and a 2-worker local Dask cluster, in one run.
 bench-archive: setup
 	$(BIN)/python bench/archive.py
+
+# The OCR path: a sample of dev documents as rough scans against the same documents as text.
+eval-scans: setup
+	$(BIN)/python corpus/scans.py --split dev --sample 40
 
 # The corpus rendered from its sources (corpus/src → corpus/build, not committed).
 corpus: setup

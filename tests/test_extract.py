@@ -273,7 +273,8 @@ def test_pdf_header_drawn_as_one_padded_string_is_cut_at_its_gap(tmp_path: Path)
 
 
 def test_pdf_without_a_text_layer_is_no_text(tmp_path: Path) -> None:
-    """A scan (here: a page with only drawing on it) has nothing to read: status no-text."""
+    """A scan (here: a page with only drawing on it) has nothing to read: status no-text, with
+    the reason; with OCR off the reason says so and names the page."""
     from qupia.engine import check_file
     from qupia.settings import Settings
 
@@ -281,5 +282,8 @@ def test_pdf_without_a_text_layer_is_no_text(tmp_path: Path) -> None:
     c = canvas.Canvas(str(path), pagesize=A4)
     c.rect(50, 50, 400, 600, fill=1)
     c.save()
-    result = check_file(path, Settings())
-    assert (result.status, result.error, result.pages) == ("no-text", None, 1)
+    result = check_file(path, Settings(ocr="off"))
+    assert (result.status, result.pages, result.unreadable_pages) == ("no-text", 1, (1,))
+    assert result.error == "no text layer on page 1 and OCR is off (--ocr off)"
+    result = check_file(path, Settings())  # OCR finds no words in a black box
+    assert (result.status, result.pages, result.error) == ("no-text", 1, "no readable text")

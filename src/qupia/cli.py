@@ -26,6 +26,7 @@ import click
 
 from qupia import __version__, baseline, i18n
 from qupia.config import ConfigError, discover, peek, read_config, select
+from qupia.extract.errors import OCR_MODES
 from qupia.fsio import WriteError, atomic_writer, check_writable
 from qupia.i18n import _
 from qupia.model import SEVERITIES
@@ -191,6 +192,10 @@ def _scan_options(command: Callable[..., None]) -> Callable[..., None]:
                           "capped at the number of CPUs, this option is not)."),
         click.option("--timeout", type=_Bounded(0.1, MAX_TIMEOUT), default=None,
                      help="Seconds allowed per file (default: 120, at most 86400)."),
+        click.option("--ocr", type=click.Choice(OCR_MODES), default=None,
+                     help="Read scans and image pages with Tesseract: off, auto (when it is "
+                          "installed; pages without a usable text layer) or force (every "
+                          "page). Default: auto."),
         click.option("--memory-limit", type=click.IntRange(min=0), default=None,
                      help="Memory (address space) each worker may use, in MiB; 0: no limit "
                           "(default: 2048)."),
@@ -208,7 +213,7 @@ def _resolve(paths: tuple[str, ...], config_path: str | None, reference_date: An
              enable: tuple[str, ...], disable: tuple[str, ...], jobs: int | None,
              timeout: float | None, lang: str | None, no_evidence: bool = False,
              content_threshold: float | None = None, memory_limit: int | None = None,
-             ) -> tuple[Settings, dict[str, Any], Walk]:
+             ocr: str | None = None) -> tuple[Settings, dict[str, Any], Walk]:
     """Options and configuration → settings (resolved once), the configuration, the files."""
     from qupia.rules import RULES
 
@@ -233,6 +238,7 @@ def _resolve(paths: tuple[str, ...], config_path: str | None, reference_date: An
         departmental_list=conf.get("departmental-list"),
         content_threshold=content_threshold or conf.get("content-threshold"),
         metadata_marks=conf.get("metadata-marks", "compare-only"),
+        ocr=ocr or conf.get("ocr", "auto"),
     )
     if timeout:
         settings = replace(settings, limits=replace(settings.limits, timeout_seconds=timeout))
@@ -292,14 +298,15 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, reference_date: 
           config_path: str | None, fail_on: str | None, jobs: int | None,
           enable: tuple[str, ...], disable: tuple[str, ...], no_evidence: bool,
           timeout: float | None, lang: str | None, baseline_path: str | None,
-          content_threshold: float | None, memory_limit: int | None) -> None:
+          content_threshold: float | None, memory_limit: int | None, ocr: str | None) -> None:
     """Lint PDF, DOCX and TXT files and folders (folders are searched recursively)."""
     from qupia.runner import run_files
 
     if output:
         check_writable(output)  # a bad path is a usage error now, not after the scan
     settings, conf, walk = _resolve(paths, config_path, reference_date, enable, disable, jobs,
-                                    timeout, lang, no_evidence, content_threshold, memory_limit)
+                                    timeout, lang, no_evidence, content_threshold, memory_limit,
+                                    ocr)
     threshold = SEVERITIES.index(fail_on or conf.get("fail-on", "error"))
     chosen = Path(baseline_path) if baseline_path else conf.get("baseline")
     known = baseline.read(chosen) if chosen else None
@@ -318,7 +325,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, reference_date: 
                                                       result.evidence_key)
                 if hidden:
                     result = replace(result, findings=tuple(fresh), baselined=hidden)
-            if result.status == "error" or any(
+            if result.status in ("error", "no-text") or any(
                 SEVERITIES.index(f.severity) >= threshold for f in result.findings
             ):
                 status["fail"] = True
@@ -347,7 +354,8 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, reference_date: 
 def baseline_command(paths: tuple[str, ...], output: str | None, reference_date: Any,
                      config_path: str | None, jobs: int | None, enable: tuple[str, ...],
                      disable: tuple[str, ...], timeout: float | None, lang: str | None,
-                     content_threshold: float | None, memory_limit: int | None) -> None:
+                     content_threshold: float | None, memory_limit: int | None,
+                     ocr: str | None) -> None:
     """Record the current findings, so that `qupia check --baseline` reports only new ones."""
     from qupia.runner import run_files
 
@@ -355,7 +363,7 @@ def baseline_command(paths: tuple[str, ...], output: str | None, reference_date:
         check_writable(output)
     settings, conf, walk = _resolve(paths, config_path, reference_date, enable, disable, jobs,
                                     timeout, lang, content_threshold=content_threshold,
-                                    memory_limit=memory_limit)
+                                    memory_limit=memory_limit, ocr=ocr)
     target = Path(output) if output else conf.get("baseline") or Path(baseline.DEFAULT)
     check_writable(target)
     _walk_notes(walk)
@@ -366,9 +374,9 @@ def baseline_command(paths: tuple[str, ...], output: str | None, reference_date:
     for problem in _problems(walk):
         click.echo(f"{problem.path}: error: {problem.error}", err=True)
     for result in run_files(files, replace(settings, keep_evidence=True)):
-        if result.status == "error":
+        if result.status in ("error", "no-text"):
             unreadable += 1
-            click.echo(f"{_printable(result.path)}: error: {result.error}", err=True)
+            click.echo(f"{_printable(result.path)}: {result.status}: {result.error}", err=True)
         identities.extend(baseline.identity(result.sha256, f, result.evidence_key)
                           for f in result.findings)
     baseline.write(target, identities)

@@ -11,13 +11,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from qupia.extract.errors import OCR_MODES
 from qupia.fsio import read_regular
 from qupia.i18n import LANGUAGES
 from qupia.model import SEVERITIES
 
 KEYS = {"enable", "disable", "severity", "fail-on", "reference-date", "evidence", "jobs",
         "include", "exclude", "departmental-list", "lang", "baseline", "content-threshold",
-        "memory-limit", "metadata-marks"}
+        "memory-limit", "metadata-marks", "ocr"}
 METADATA_MARKS = ("compare-only", "count")
 
 
@@ -150,6 +151,10 @@ def read_config(path: Path, known_codes: set[str]) -> dict[str, Any]:
         elif key in ("include", "exclude"):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{where}: must be a list of glob patterns")
+            out[key] = value
+        elif key == "ocr":
+            if value not in OCR_MODES:
+                raise ConfigError(f"{where}: must be one of {', '.join(OCR_MODES)}")
             out[key] = value
         elif key == "lang":
             if value not in LANGUAGES:

@@ -16,6 +16,7 @@ from pathlib import Path
 from qupia.content import analyse, load_list, load_resources, match_list, prepare
 from qupia.extract import SUFFIXES, ExtractError, extract, regular_file
 from qupia.extract.errors import Limits
+from qupia.extract.ocr import threads as ocr_threads
 from qupia.extract.zipped import is_archive, walk
 from qupia.markings import MarkingFacts, detect, fold_blocks, load
 from qupia.model import (
@@ -35,7 +36,7 @@ from qupia.settings import Settings
 class FileResult:
     path: str
     sha256: str | None
-    status: str  # ok | no-text | error
+    status: str  # ok | no-text (a page or more could not be read) | error
     error: str | None
     pages: int | None = None
     language: str | None = None
@@ -45,6 +46,7 @@ class FileResult:
     evidence_key: str | None = field(default=None, repr=False)  # never reported
     suppressed: tuple[Suppressed, ...] = ()  # findings the document's own review suppresses
     baselined: int = 0  # findings hidden because the baseline knows them
+    unreadable_pages: tuple[int, ...] = ()  # no-text: the pages that could not be read
 
 
 def sha256(path: Path) -> str | None:
@@ -146,7 +148,8 @@ def check_file(path: Path, settings: Settings, data: bytes | None = None) -> Fil
             return FileResult(str(path), None, "error", str(exc))
     digest, key = digests(path) if data is None else _digests_of(data)
     try:
-        doc = extract(path, settings.limits, data=data)
+        doc = extract(path, settings.limits, data=data, ocr=settings.ocr,
+                      ocr_workers=ocr_threads(settings.jobs))
     except ExtractError as exc:
         return FileResult(str(path), digest, "error", str(exc))
     except MemoryError:
@@ -154,7 +157,11 @@ def check_file(path: Path, settings: Settings, data: bytes | None = None) -> Fil
     except RecursionError:
         return FileResult(str(path), digest, "error", "file too complex to read within limits")
     if not any(b.text.strip() for b in doc.blocks if b.region is not Region.METADATA):
-        return FileResult(str(path), digest, "no-text", None, pages=doc.pages)
+        # Nothing to check: a scan without OCR, or a file with no words at all. Never clean.
+        pages = doc.unreadable_pages or tuple(range(1, doc.pages + 1))
+        return FileResult(str(path), digest, "no-text",
+                          doc.unreadable_reason or "no readable text", pages=doc.pages,
+                          unreadable_pages=pages)
     marks = load()
     folded = fold_blocks(doc)
     facts = detect(doc, marks, folded)
@@ -175,8 +182,12 @@ def check_file(path: Path, settings: Settings, data: bytes | None = None) -> Fil
                 evidence=f.evidence if keep else "")
         for f in findings
     ]
+    # Some pages could not be read: the file is checked on the pages that were, and still
+    # fails the run (a page that could not be read is never passed).
     return FileResult(
-        path=str(path), sha256=digest, status="ok", error=None, pages=doc.pages,
+        path=str(path), sha256=digest, status="no-text" if doc.unreadable_pages else "ok",
+        error=doc.unreadable_reason if doc.unreadable_pages else None, pages=doc.pages,
+        unreadable_pages=doc.unreadable_pages,
         language=language(doc), facts=facts, categories=categories, findings=tuple(findings),
         evidence_key=key,
     )

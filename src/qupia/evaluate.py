@@ -145,7 +145,7 @@ def evaluate(corpus: Path, split: str, settings: Settings, sample: int | None = 
 def score(report: Report, row: dict[str, Any], result: FileResult) -> None:
     gold = row["labels"]
     report.documents += 1
-    if result.status == "error":
+    if result.status in ("error", "no-text"):
         report.unreadable += 1
     findings = [f for f in result.findings if f.severity in ACTIVE]
     predicted_families = {f.family for f in findings}

@@ -39,14 +39,19 @@ class Block:
     bbox: tuple[float, float, float, float] | None = None
     align: str | None = None  # "right", "center", … when the format says so
     label: str | None = None  # metadata: the property name ("title", "custom:Classification")
+    ocr: bool = False  # read by OCR from a page image: its words may carry recognition noise
 
 
 @dataclass(frozen=True)
 class Document:
     path: str
-    format: str  # pdf | docx | txt
+    format: str  # pdf | docx | txt | image
     pages: int
     blocks: tuple[Block, ...]
+    #: pages whose text could not be read (no text layer, OCR off or failed), and why: such a
+    #: page is never passed as clean (the file gets status no-text)
+    unreadable_pages: tuple[int, ...] = ()
+    unreadable_reason: str | None = None
 
 
 class Level(StrEnum):

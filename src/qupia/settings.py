@@ -26,3 +26,4 @@ class Settings:
     # "compare-only": a level in the document's properties is compared with the stamps (QP401)
     # only; "count": it also counts as a page mark for the other rules (QP100, QP200, …)
     metadata_marks: str = "compare-only"
+    ocr: str = "auto"  # off | auto (when Tesseract is there) | force (every page)

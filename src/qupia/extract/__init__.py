@@ -20,15 +20,24 @@ __all__ = ["SUFFIXES", "ExtractError", "Limits", "extract", "regular_file", "sni
 SUFFIXES: dict[str, str] = {
     ".pdf": "pdf", ".docx": "docx", ".docm": "docx", ".txt": "txt",
     ".odt": "odt", ".doc": "doc", ".rtf": "rtf", ".zip": "zip",
+    ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image",
 }
+_IMAGES = ("png", "jpeg", "tiff")
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def sniff(head: bytes) -> str | None:
-    """The format the bytes are in: pdf, zip, ole, rtf, or None (text or unknown)."""
+    """The format the bytes are in: pdf, zip, ole, rtf, png, jpeg, tiff, or None (text or
+    unknown)."""
     if b"%PDF-" in head[:1024]:
         return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "tiff"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return "zip"
     if head.startswith(_OLE_MAGIC):
@@ -57,11 +66,13 @@ def regular_file(path: Path) -> os.stat_result:
     return st
 
 
-def extract(path: Path, limits: Limits | None = None, data: bytes | None = None) -> Document:
+def extract(path: Path, limits: Limits | None = None, data: bytes | None = None,
+            ocr: str = "auto", ocr_workers: int = 1) -> Document:
     """Read *path* into a Document or raise :class:`ExtractError` with a one-line reason.
 
     *data*, when given, is the file's content (a member of an archive, read in memory) and
-    *path* only its name."""
+    *path* only its name. *ocr* (off, auto, force) says when pages are read from their image
+    (:mod:`.ocr`), *ocr_workers* how many pages of one file are recognised at once."""
     limits = limits or Limits()
     claimed = SUFFIXES.get(path.suffix.lower())
     if claimed is None:
@@ -93,7 +104,14 @@ def extract(path: Path, limits: Limits | None = None, data: bytes | None = None)
             raise ExtractError(_mislabel("PDF", actual))
         from qupia.extract.pdf import read_pdf
 
-        return read_pdf(data if data is not None else path, limits, name=str(path))
+        return read_pdf(data if data is not None else path, limits, name=str(path), ocr=ocr,
+                        workers=ocr_workers)
+    if claimed == "image":
+        if actual not in _IMAGES:
+            raise ExtractError(_mislabel("image", actual))
+        from qupia.extract.image import read_image
+
+        return read_image(source, limits, ocr, ocr_workers, name=str(path))
     if claimed == "docx":
         if actual == "ole":
             raise ExtractError(
@@ -130,6 +148,7 @@ def extract(path: Path, limits: Limits | None = None, data: bytes | None = None)
 
 def _mislabel(expected: str, actual: str | None) -> str:
     names = {"pdf": "a PDF", "zip": "a ZIP archive", "ole": "an OLE compound file (.doc/.xls)",
-             "rtf": "RTF"}
+             "rtf": "RTF", "png": "a PNG image", "jpeg": "a JPEG image",
+             "tiff": "a TIFF image"}
     found = names.get(actual or "", "not recognisable as that format")
     return f"named as {expected} but the content is {found}"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: ``--ocr``: never; when Tesseract is there, on pages without a usable text layer; every page.
+OCR_MODES: tuple[str, ...] = ("off", "auto", "force")
+
 
 class ExtractError(Exception):
     """A file that cannot be read; the message is the one-line reason shown to the user."""

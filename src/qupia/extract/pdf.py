@@ -33,6 +33,12 @@ import pypdfium2.raw as pdfium_c
 from qupia.extract import pages
 from qupia.extract.errors import ExtractError, Limits
 from qupia.extract.metadata import PDF_INFO_KEYS, pdf_xmp, property_blocks, xmp_properties
+from qupia.extract.ocr import DPI as OCR_DPI
+from qupia.extract.ocr import OcrError, recognise_all, runs_of
+from qupia.extract.ocr import reason as ocr_reason
+from qupia.extract.ocr import unavailable as ocr_unavailable
+from qupia.extract.textlayer import SAMPLE as TEXT_SAMPLE
+from qupia.extract.textlayer import garbled
 from qupia.model import Block, Document, Region
 
 HEADER_BAND = 0.12  # share of the page height from the top edge
@@ -56,45 +62,105 @@ def _visible(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-def read_pdf(path: Path | bytes, limits: Limits, name: str | None = None) -> Document:
-    """Read the PDF at *path*, or its bytes (a member of an archive) named *name*."""
+def read_pdf(path: Path | bytes, limits: Limits, name: str | None = None, ocr: str = "auto",
+             workers: int = 1) -> Document:
+    """Read the PDF at *path*, or its bytes (a member of an archive) named *name*; pages
+    without a usable text layer are read by OCR (:mod:`.ocr`) when *ocr* allows, else listed
+    as unreadable (``Document.unreadable_pages``)."""
     pdf = _open(path)
     try:
         count = len(pdf)
         if count > limits.max_pages:
             raise ExtractError(f"{count} pages, over the limit of {limits.max_pages}")
+        force = ocr == "force"
         # A long PDF's second half is read by a forked helper meanwhile (pages.py)
         half = count // 2 if count >= pages.SPLIT_PAGES and pages.cores() > 1 else count
-        helper = pages.fork_reader(lambda: _read_range(path, half, count)) if half < count \
-            else None
-        runs: list[tuple[int, str, tuple[float, float, float, float], float]] = []
+        helper = pages.fork_reader(lambda: _read_range(path, half, count, force=force)) \
+            if half < count else None
+        read: list[tuple[list[Run], str | None]] = []
         try:
             for index in range(half):
-                runs.extend(_page_runs(pdf, index))
+                read.append(_page_runs(pdf, index, force))
         except BaseException:
             if helper is not None:
                 helper.discard()
             raise
         rest = helper.result() if helper is not None else None
         if half < count:  # the helper's pages; read here if it failed or could not start
-            runs.extend(rest if rest is not None else _read_range(path, half, count, pdf))
+            read.extend(rest if rest is not None else _read_range(path, half, count, pdf, force))
+        by_page: list[list[Run]] = [page_runs for page_runs, _ in read]
+        # page (1-based) → why its text layer is not enough
+        need: dict[int, str] = {i + 1: why for i, (_, why) in enumerate(read) if why}
+        boxed: dict[int, list[bool]] = {}
+        unreadable: list[int] = []
+        failures: dict[int, str] = {}
+        if need and ocr != "off" and not ocr_unavailable():
+            for page, got in recognise_all(
+                    ((p, _render(pdf, p - 1)) for p in sorted(need)), workers):
+                if isinstance(got, OcrError):
+                    failures[page] = str(got)
+                    if need[page] in ("empty", "garbled", "image"):
+                        unreadable.append(page)
+                    continue
+                image_h = round(pdf_height(pdf, page - 1) * OCR_DPI / 72.0)
+                page_runs, flags = runs_of(page, got, OCR_DPI, image_h)
+                by_page[page - 1] = page_runs
+                boxed[page] = flags
+        else:
+            # Without OCR an earlier OCR layer drawn invisible is the best reading there is;
+            # a page with no text, garbage text or text on a small part of a page image is not
+            # read at all.
+            unreadable = [p for p, why in need.items() if why in ("empty", "garbled", "image")]
         info = _info(pdf)
     finally:
         pdf.close()
-    blocks = _assign_regions(runs, count)
+    runs = [r for page_runs in by_page for r in page_runs]
+    flags = [(r[0] in boxed, boxed[r[0]][i] if r[0] in boxed else False)
+             for page_runs in by_page for i, r in enumerate(page_runs)]
+    blocks = assign_regions(runs, count, flags)
     blocks.extend(property_blocks(_unique(info + [p for packet in pdf_xmp(path)
                                                   for p in xmp_properties(packet)])))
+    why = None
+    if unreadable:
+        kinds = {need[p] for p in unreadable}
+        what = "no usable text layer" if kinds - {"empty"} else "no text layer"
+        why = ocr_reason(sorted(unreadable), count, ocr,
+                         {p: failures[p] for p in unreadable if p in failures}, what)
     return Document(path=name if name is not None else str(path), format="pdf", pages=count,
-                    blocks=tuple(blocks))
+                    blocks=tuple(blocks), unreadable_pages=tuple(sorted(unreadable)),
+                    unreadable_reason=why)
 
 
-def _read_range(path: Path | bytes, start: int, end: int, pdf: pdfium.PdfDocument | None = None
-                ) -> list[tuple[int, str, tuple[float, float, float, float], float]]:
-    """The runs of pages start … end-1 (0-based), from *pdf* or from the file opened anew."""
+def pdf_height(pdf: pdfium.PdfDocument, index: int) -> float:
+    page = pdf[index]
+    try:
+        return float(page.get_height())
+    finally:
+        page.close()
+
+
+def _render(pdf: pdfium.PdfDocument, index: int) -> object:
+    """A page as a grey-scale Pillow image at the OCR resolution."""
+    page = pdf[index]
+    try:
+        return page.render(scale=OCR_DPI / 72.0, grayscale=True).to_pil()
+    finally:
+        page.close()
+
+
+Run = tuple[int, str, tuple[float, float, float, float], float]
+_SAMPLES = 5  # characters whose render mode is looked at
+
+
+def _read_range(path: Path | bytes, start: int, end: int,
+                pdf: pdfium.PdfDocument | None = None, force: bool = False
+                ) -> list[tuple[list[Run], str | None]]:
+    """:func:`_page_runs` of pages start … end-1 (0-based), from *pdf* or from the file
+    opened anew."""
     own = pdf is None
     pdf = pdf or _open(path)
     try:
-        return [run for index in range(start, end) for run in _page_runs(pdf, index)]
+        return [_page_runs(pdf, index, force) for index in range(start, end)]
     finally:
         if own:
             pdf.close()
@@ -119,10 +185,13 @@ def _unique(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return list(dict.fromkeys(pairs))
 
 
-def _page_runs(
-    pdf: pdfium.PdfDocument, index: int
-) -> list[tuple[int, str, tuple[float, float, float, float], float]]:
-    """(page, text, bbox from top-left, page height) for each text run of a page.
+def _page_runs(pdf: pdfium.PdfDocument, index: int, force: bool = False
+               ) -> tuple[list[Run], str | None]:
+    """(page, text, bbox from top-left, page height) for each text run of a page, and why the
+    page must be read from its image, if it must: ``empty`` (no text, but something is drawn),
+    ``garbled`` (:func:`.textlayer.garbled`), ``invisible`` (the text is drawn invisible: an
+    earlier OCR layer under a scan), ``image`` (a little text on a page that is mostly an
+    image), ``force`` (``--ocr force``).
 
     pdfium gives the page's text in reading order (lines separated by CR LF) and, cheaply, its
     text rectangles in the same order: one per line, more where a line has wide gaps. Lines and
@@ -139,12 +208,78 @@ def _page_runs(
         if not raw:
             raise ExtractError(f"the text of page {index + 1} cannot be read")
         try:
-            return [(index + 1, text, (left, height - top, right, height - bottom), height)
-                    for text, (left, bottom, right, top) in _runs(_TextPage(raw), width, height)]
+            textpage = _TextPage(raw)
+            runs = [(index + 1, text, (left, height - top, right, height - bottom), height)
+                    for text, (left, bottom, right, top) in _runs(textpage, width, height)]
+            chars = sum(len(r[1]) for r in runs)  # runs are stripped: no blank run counts
+            why: str | None = None
+            if chars == 0:
+                why = "empty" if _drawn(page, width * height)[0] else None
+            elif _invisible(textpage):
+                why = "invisible"
+            elif garbled(_head(runs)):
+                why = "garbled"
+            elif chars < 200 and _drawn(page, width * height)[1] > 0.5:
+                why = "image"
+            if force and (chars or why):
+                why = "force"
+            return runs, why
         finally:
             pdfium_c.FPDFText_ClosePage(raw)
     finally:
         pdfium_c.FPDF_ClosePage(page)
+
+
+def _head(runs: list[Run]) -> str:
+    """The page's first runs, up to the sample the text-layer check judges."""
+    out: list[str] = []
+    size = 0
+    for run in runs:
+        out.append(run[1])
+        size += len(run[1]) + 1
+        if size >= TEXT_SAMPLE:
+            break
+    return "\n".join(out)
+
+
+def _invisible(textpage: _TextPage) -> bool:
+    """Whether the page's text is drawn invisible (render mode 3, ISO 32000-1 §9.3.6): the
+    text layer an OCR program puts under a scanned image. A few characters are sampled."""
+    count = textpage.count_chars()
+    step = max(1, count // _SAMPLES)
+    seen = 0
+    for i in range(0, count, step):
+        obj = pdfium_c.FPDFText_GetTextObject(textpage.raw, i)
+        if not obj:
+            continue
+        seen += 1
+        if pdfium_c.FPDFTextObj_GetTextRenderMode(obj) != pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE:
+            return False
+    return seen > 0
+
+
+def _drawn(page: object, area: float) -> tuple[bool, float]:
+    """Whether anything but text is drawn on the page, and the share of the page its images
+    cover (from their bounds; forms are looked into one level)."""
+    left, bottom, right, top = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(),
+                                ctypes.c_float())
+    covered = 0.0
+    drawn = False
+    objects = [pdfium_c.FPDFPage_GetObject(page, i)
+               for i in range(max(0, pdfium_c.FPDFPage_CountObjects(page)))]
+    for obj in objects[:5000]:
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            objects.extend(pdfium_c.FPDFFormObj_GetObject(obj, i) for i in
+                           range(max(0, pdfium_c.FPDFFormObj_CountObjects(obj))))
+            continue
+        if kind in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH,
+                    pdfium_c.FPDF_PAGEOBJ_SHADING):
+            drawn = True
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE and pdfium_c.FPDFPageObj_GetBounds(
+                obj, left, bottom, right, top):
+            covered += max(0.0, right.value - left.value) * max(0.0, top.value - bottom.value)
+    return drawn, (covered / area if area > 0 else 0.0)
 
 
 class _TextPage:
@@ -314,8 +449,9 @@ def _key(text: str) -> str:
     return _DIGITS.sub("#", text).lower()
 
 
-def _assign_regions(
-    runs: list[tuple[int, str, tuple[float, float, float, float], float]], pages: int
+def assign_regions(
+    runs: list[tuple[int, str, tuple[float, float, float, float], float]], pages: int,
+    flags: list[tuple[bool, bool]] | None = None,
 ) -> list[Block]:
     """Tag runs header/footer/body.
 
@@ -344,9 +480,16 @@ def _assign_regions(
               if regions[i] is Region.BODY]
         for i in _edge(runs, up, bottom_keys, needed, top=False):
             regions[i] = Region.FOOTER
+    if flags is None:
+        return [
+            Block(text=text, page=page, region=region, bbox=box)
+            for (page, text, box, _), region in zip(runs, regions, strict=True)
+        ]
+    # OCR'd runs (flags: read by OCR, drawn in a frame): a framed run in the body is a box
     return [
-        Block(text=text, page=page, region=region, bbox=box)
-        for (page, text, box, _), region in zip(runs, regions, strict=True)
+        Block(text=text, page=page, bbox=box, ocr=ocr,
+              region=Region.TEXTBOX if boxed and region is Region.BODY else region)
+        for (page, text, box, _), region, (ocr, boxed) in zip(runs, regions, flags, strict=True)
     ]
 
 

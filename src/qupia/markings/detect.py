@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 import regex
 
 from qupia.markings.dates import find_dates, line_date, parse_date
 from qupia.markings.fold import fold
 from qupia.markings.metadata import detect_metadata
-from qupia.markings.patterns import FormSpec, Pack, form_index
+from qupia.markings.patterns import FormSpec, Pack, form_index, letters
 from qupia.model import (
     LEGAL_LEVELS,
     Block,
@@ -376,10 +376,12 @@ def detect(doc: Document, pack: Pack, folded: list[str] | None = None) -> Markin
     streams = _streams(doc, folded if folded is not None else fold_blocks(doc))
     offsets = list(itertools.accumulate((len(b.text) + 1 for b in doc.blocks[:-1]), initial=0))
     spans: list[tuple[int, int]] = []
-    scanned: list[tuple[_Stream, str, list[re.Match[str]]]] = []
+    scanned: list[tuple[_Stream, str, list[Any]]] = []
     stamp_lines: set[tuple[int, int]] = set()  # lines of declassification stamps
     for s_index, stream in enumerate(streams):
-        matches = list(pack.matcher.finditer(stream.folded))
+        matches: list[Any] = list(pack.matcher.finditer(stream.folded))
+        if any(b.ocr for b in stream.blocks):
+            matches = _with_fuzzy(pack, stream, matches)
         if not matches:
             continue
         for m in matches:
@@ -391,7 +393,7 @@ def detect(doc: Document, pack: Pack, folded: list[str] | None = None) -> Markin
         masked_text = "".join([*pieces, stream.folded[last:]])
         scanned.append((stream, masked_text, matches))
         for m in matches:
-            form = pack.forms[form_index(m)]
+            form = pack.forms[_form(m)]
             if form.kind == "declassified":
                 first = stream.folded.count("\n", 0, m.start())
                 stamp_lines.update((s_index, first + k) for k in range(3))
@@ -405,7 +407,7 @@ def detect(doc: Document, pack: Pack, folded: list[str] | None = None) -> Markin
         if stream.region is Region.METADATA:  # qupia.markings.metadata reads the properties
             continue
         for m in matches:
-            form = pack.forms[form_index(m)]
+            form = pack.forms[_form(m)]
             if form.era == "soviet" and form.kind == "legacy" and not predates:
                 mentions += 1  # a Soviet number in a modern text is cited, not borne
                 continue
@@ -437,6 +439,52 @@ def detect(doc: Document, pack: Pack, folded: list[str] | None = None) -> Markin
     markings = _apply_declassification(markings)
     return MarkingFacts(tuple(markings), mentions, doc_date, predates, tuple(sorted(spans)),
                         metadata=detect_metadata(doc.blocks))
+
+
+@dataclass(frozen=True)
+class _Near:
+    """A mark found with one letter missing, doubled or misread (text read by OCR)."""
+
+    span: tuple[int, int]
+    form: int
+
+    def start(self) -> int:
+        return self.span[0]
+
+    def end(self) -> int:
+        return self.span[1]
+
+
+def _form(match: Any) -> int:
+    return match.form if isinstance(match, _Near) else form_index(match)
+
+
+def _with_fuzzy(pack: Pack, stream: _Stream, matches: list[Any]) -> list[Any]:
+    """The exact matches of an OCR'd stream, and the near ones that overlap none of them.
+
+    A near match must be written in capitals, as stamps are: recall on noisy stamps must not
+    turn "секретной" in running text into a mark. It then goes through the same stamp-or-
+    mention test as an exact one."""
+    kept: list[Any] = list(matches)
+    changed = False
+    for index, pattern, phrase in pack.fuzzy:
+        for m in pattern.finditer(stream.folded):
+            a, b = m.span()
+            found = letters(m.group())
+            if found.startswith(phrase) and len(found) > len(phrase):
+                continue  # an ending, not noise: "секретной", "секретного"
+            inside = [k for k in kept if a <= k.start() and k.end() <= b]
+            if any(a < k.end() and k.start() < b for k in kept if k not in inside):
+                continue  # crosses a match already made
+            if any(k.end() - k.start() >= b - a for k in inside):
+                continue  # an exact match as long: nothing to add
+            written = [ch for ch in stream.text[a:b] if ch.isalpha()]
+            if not written or sum(ch.isupper() for ch in written) < 0.8 * len(written):
+                continue
+            # "СОВЕРШЕНН СЕКРЕТНО": the near top-secret mark replaces the exact "СЕКРЕТНО"
+            kept = [k for k in kept if k not in inside] + [_Near((a, b), index)]
+            changed = True
+    return sorted(kept, key=lambda m: m.start()) if changed else matches
 
 
 def _drop_mark_lists(found: list[tuple[Marking, str, Block]]) -> list[tuple[Marking, str]]:
@@ -471,7 +519,7 @@ def _drop_mark_lists(found: list[tuple[Marking, str, Block]]) -> list[tuple[Mark
     return [(m, w) for m, w, _ in found if not (m.region in inside and m.page in listed)]
 
 
-def _marking(form: FormSpec, stream: _Stream, m: re.Match[str], predates: bool) -> Marking:
+def _marking(form: FormSpec, stream: _Stream, m: Any, predates: bool) -> Marking:
     text = " ".join(stream.text[m.start() : m.end()].split())
     if form.kind == "legal":
         level, legacy, maps_to = form.level, predates, None

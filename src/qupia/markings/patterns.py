@@ -124,6 +124,9 @@ class Pack:
     merged: MergedColumn = field(default_factory=MergedColumn)  # a stamp on a merged line
     merged_refuse: regex.Pattern[str] | None = None  # words that stop that reading
     merged_addressee: regex.Pattern[str] | None = None  # first words of an addressee line
+    #: (form index, pattern) allowing one missing, doubled or misread letter: run on text read
+    #: by OCR only (:func:`fuzzy_forms`)
+    fuzzy: tuple[tuple[int, regex.Pattern[str], str], ...] = ()  # and the phrase's letters
 
 
 def phrase_regex(phrase: str) -> str:
@@ -239,6 +242,31 @@ def _second(rest: str) -> tuple[str, str] | None:
     return head + tail[:end], tail[end:]
 
 
+FUZZY_KINDS = ("legal", "nonstandard", "declassified", "legacy")
+FUZZY_MIN_LETTERS = 6  # shorter phrases ("құпия", "ДСП") are too near ordinary words
+
+
+def fuzzy_forms(forms: list[FormSpec]) -> tuple[tuple[int, regex.Pattern[str], str], ...]:
+    """Each phrase of a stamp form as a pattern that also takes one letter missing, doubled or
+    misread (OCR noise: "СЕКРЕЕТНО", "СЕКРТНО", "СОВЕРШЕНН0 СЕКРЕТНО"). Only phrases of at
+    least six letters: one error in "құпия" makes ordinary words."""
+    out = []
+    for index, form in enumerate(forms):
+        if form.kind not in FUZZY_KINDS:
+            continue
+        for phrase in form.phrases:
+            if sum(ch.isalpha() for ch in phrase) < FUZZY_MIN_LETTERS:
+                continue
+            body = phrase_regex(phrase).removesuffix("(?!\\w)")
+            out.append((index, regex.compile(rf"(?<!\w)(?:{body}){{e<=1}}(?!\w)",
+                                             regex.BESTMATCH), letters(fold(phrase))))
+    return tuple(out)
+
+
+def letters(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalpha())
+
+
 def form_index(match: re.Match[str]) -> int:
     """Which form (index into ``Pack.forms``) a match of ``Pack.matcher`` is."""
     return int((match.lastgroup or "f0_0")[1:].split("_", 1)[0])
@@ -343,4 +371,5 @@ def _compile_pack(path: Path) -> Pack:
         merged_refuse=_words(spec.merged_column.refuse) if spec.merged_column.refuse else None,
         merged_addressee=(_words(spec.merged_column.addressee)
                           if spec.merged_column.addressee else None),
+        fuzzy=fuzzy_forms(spec.forms),
     )

@@ -49,12 +49,15 @@ def file_dict(result: FileResult, settings: Settings) -> dict[str, Any]:
     with the reason) and ``baselined`` (findings hidden by ``--baseline``) are additions to
     qupia-report/1, as are ``metadata_level`` (the highest level the document's properties
     say; ``document_level`` stays the pages') and a marking's ``property``; no field of it is
-    renamed."""
+    renamed. So is ``unreadable_pages``: the pages of a ``no-text`` file that could not be read
+    (its findings come from the other pages)."""
     facts = result.facts
     level = facts.document_level if facts else None
     return {
         "path": result.path, "sha256": result.sha256, "status": result.status,
-        "error": result.error, "pages": result.pages, "language": result.language,
+        "error": result.error, "pages": result.pages,
+        "unreadable_pages": list(getattr(result, "unreadable_pages", ())),
+        "language": result.language,
         "document_level": level.value if level else None,
         "limited": facts.limited if facts else False,
         "declassified": facts.declassified if facts else False,
@@ -87,7 +90,11 @@ def summary(files: list[dict[str, Any]],
     for f in files:
         for finding in f["findings"]:
             counts[finding["family"]] += 1
-    return {"files": len(files), "errors": sum(1 for f in files if f["status"] == "error"),
+    # errors: every file that could not be read in full (status error or no-text); both fail
+    # the run. no_text: those of them that are scans or pages without readable text.
+    return {"files": len(files),
+            "errors": sum(1 for f in files if f["status"] in ("error", "no-text")),
+            "no_text": sum(1 for f in files if f["status"] == "no-text"),
             "findings": counts,
             "suppressed": sum(len(f["suppressed"]) for f in files),
             "baselined": sum(f["baselined"] for f in files),

@@ -7,7 +7,8 @@ a code-scanning service follows a finding across runs by the same identity qupia
 
 Findings the document's own review suppresses (:mod:`qupia.review`) are results with a SARIF
 ``suppressions`` entry carrying the reason (``inSource`` for a DOCX property, ``external`` for a
-sidecar file). Unreadable files are ``toolExecutionNotifications`` of level ``error``.
+sidecar file). Unreadable files, and files with pages that could not be read (``no-text``), are
+``toolExecutionNotifications`` of level ``error``; the findings of the pages read are results.
 """
 
 from __future__ import annotations
@@ -104,14 +105,16 @@ def report(results: Iterable[FileResult], settings: Settings) -> dict[str, Any]:
     notifications: list[dict[str, Any]] = []
     for file in results:
         if file.status in ("error", "no-text"):
-            text = file.error if file.status == "error" else i18n._(
-                "no readable text (a scan needs OCR)")
+            text = file.error or i18n._("no readable text (a scan needs OCR)")
             notifications.append({
-                "level": "error" if file.status == "error" else "warning",
+                "level": "error",
                 "message": {"text": f"{file.path}: {text}"},
                 "locations": [{"physicalLocation": {"artifactLocation": artifact(file.path)}}],
+                "properties": {"status": file.status,
+                               "unreadable_pages": list(getattr(file, "unreadable_pages", ()))},
             })
-            continue
+            if file.status == "error":
+                continue
         for f in file.findings:
             sarif_results.append(_result(f, file, index, settings))
         for s in file.suppressed:

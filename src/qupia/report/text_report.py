@@ -1,7 +1,9 @@
 """One line per finding, as compilers and linters print them.
 
 ``path:page:region: CODE [family] message (Art. N)``, then a summary line. Files that could not
-be read print ``path: error: reason``. Lines are written as each file finishes.
+be read print ``path: error: reason``; files with pages that could not be read (a scan without
+OCR) print ``path: no-text: reason`` and count as unreadable, with the findings of the pages that
+were read. Lines are written as each file finishes.
 """
 
 from __future__ import annotations
@@ -27,9 +29,10 @@ def emit(results: Iterable[FileResult], settings: Settings, out: TextIO) -> None
             out.write(f"{r.path}: error: {r.error}\n")
             continue
         if r.status == "no-text":
-            reason = _("no readable text (a scan needs OCR)")
+            # A page or more could not be read: unreadable, whatever the pages read showed
+            errors += 1
+            reason = r.error or _("no readable text (a scan needs OCR)")
             out.write(f"{r.path}: no-text: {reason}\n")
-            continue
         for f in r.findings:
             counts[f.family] += 1
             place = f"{f.page if f.page is not None else '-'}:{f.region or 'document'}"
