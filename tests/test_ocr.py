@@ -151,6 +151,11 @@ def test_partly_scanned_pdf_is_checked_on_its_text_pages_and_still_fails(tmp_pat
     out = json_report.report([off], Settings())
     assert out["files"][0]["unreadable_pages"] == [2]
     assert out["summary"]["errors"] == 1
+    import jsonschema
+
+    from tests.test_report_schema import schema
+
+    jsonschema.Draft202012Validator(schema()).validate(out)
 
 
 def test_garbled_text_layers_are_told_from_real_text() -> None:
