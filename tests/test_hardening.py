@@ -179,15 +179,15 @@ def test_unreadable_folder_is_reported_and_fails_the_run(tmp_path: Path) -> None
 
 def test_folder_scan_says_what_it_skipped(tmp_path: Path) -> None:
     write(tmp_path / "a.txt", "Обычный текст.")
-    for name in ("x.xlsx", "y.xlsx", "z.png", "README"):
+    for name in ("x.xlsx", "y.xlsx", "z.bmp", "README"):  # (PNG is read now: OCR)
         write(tmp_path / name, "data")
     write(tmp_path / "a.txt.qupia.toml", "")  # a sidecar is read with its document
     proc = run("check", str(tmp_path))
-    assert "qupia: 4 files skipped (unsupported type: .xlsx ×2, (no extension) ×1, .png ×1)" \
+    assert "qupia: 4 files skipped (unsupported type: .xlsx ×2, (no extension) ×1, .bmp ×1)" \
         in proc.stderr
     proc = run("check", str(tmp_path), "--format", "json")
     assert json.loads(proc.stdout)["summary"]["skipped"] == {
-        "files": 4, "types": {"(no extension)": 1, ".png": 1, ".xlsx": 2}}
+        "files": 4, "types": {"(no extension)": 1, ".bmp": 1, ".xlsx": 2}}
 
 
 def test_scan_with_nothing_checkable_fails(tmp_path: Path) -> None:
