@@ -310,3 +310,18 @@ def test_ocr_is_a_configuration_key(tmp_path: Path) -> None:
     conf.write_text('ocr = "sometimes"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"ocr.*off, auto, force"):
         read_config(conf, set())
+
+
+@pytest.mark.slow
+@needs_ocr
+def test_a_kazakh_latin_scan_is_read_again_with_latin_letters(tmp_path: Path) -> None:
+    """kaz+rus makes garbage of Kazakh in Latin script (it knows no Latin letters); the page is
+    read again with eng and its stamp is found."""
+    body = ["Qazaqstan Respublikasy Qorğanys ministrliginiñ 21608 äskerï bölimi",
+            "2025 jylğy 3 qarașadağy № 14/227 buiryğy boiynşa jattyğu ötkizildi.",
+            "Bölimniñ jauyngerlik qūramy: 1-batalon 420 adam, 12 tank T-72."] * 3
+    page = degrade(draw_page(body, header_left="QR QORĞANYS MINISTRLIGI",
+                             header_right="ÓTE QUPIA\nDana № 1"), ROUGH)
+    doc = extract(save([page], tmp_path / "latn.png"))
+    assert ("top-secret", "header", 1) in marks(doc)
+    assert "Respublikasy" in " ".join(b.text for b in doc.blocks)
