@@ -262,6 +262,8 @@ def test_png_scan_keeps_header_textbox_and_marks(tmp_path: Path) -> None:
     assert all(b.ocr for b in doc.blocks)
     assert ("top-secret", "header", 1) in marks(doc)
     assert ("top-secret", "textbox", 1) in marks(doc)
+    boxed = [b.text for b in doc.blocks if b.region is Region.TEXTBOX]
+    assert any("Дана" in t for t in boxed), boxed  # the stamp's second line is in the box too
     body = " ".join(b.text for b in doc.blocks if b.region is Region.BODY)
     assert "21608" in body and "Беркут-3" in body
 

@@ -182,19 +182,23 @@ def _figures(api: Any, area: int) -> list[tuple[int, int, int, int]]:
 def _read_figures(api: Any, image: Any, figures: list[tuple[int, int, int, int]],
                   lines: list[Line]) -> list[Line]:
     """Each picture box read again on its own as one block of text (a stamp's lines), with
-    the words the page's reading already has left out."""
+    the words the page's reading already has left out. Lines of the page's reading that lie
+    inside a framed picture box are marked boxed in *lines* (a stamp read in part)."""
     from tesserocr import PSM
 
     out: list[Line] = []
     if not figures:
         return out
     ink = _ink(image)
+    frames: list[tuple[int, int, int, int]] = []
     api.SetPageSegMode(PSM.SINGLE_BLOCK)
     try:
         for x0, y0, x1, y1 in figures:
             m = 12
             frame = framed(ink, (x0, y0, x1, y1), inside=((y1 - y0) // 5, (x1 - x0) // 5),
-                           outside=m)
+                           outside=m, span=0.6)
+            if frame:
+                frames.append((x0 - m, y0 - m, x1 + m, y1 + m))
             left, top = max(0, x0 - m), max(0, y0 - m)
             crop = image.crop((left, top, min(image.width, x1 + m), min(image.height, y1 + m)))
             api.SetImage(crop)
@@ -207,6 +211,9 @@ def _read_figures(api: Any, image: Any, figures: list[tuple[int, int, int, int]]
                 out.append(Line(line.text, box, frame or framed(ink, box)))
     finally:
         api.SetPageSegMode(PSM.AUTO)
+    lines[:] = [Line(ln.text, ln.box, True) if not ln.boxed and any(
+        f[0] <= ln.box[0] and f[1] <= ln.box[1] and ln.box[2] <= f[2] and ln.box[3] <= f[3]
+        for f in frames) else ln for ln in lines]
     return out
 
 
@@ -280,14 +287,16 @@ _ANGLES = [math.radians(a) for a in range(-8, 9)]
 
 
 def framed(ink: Any, box: tuple[int, int, int, int], inside: tuple[int, int] | None = None,
-           outside: int | None = None, cover: float = 0.8) -> bool:
+           outside: int | None = None, cover: float = 0.8, span: float = 1.0) -> bool:
     """Whether a frame surrounds *box*: near each of its four sides, a straight line (turned
     up to 8 degrees) that is ink along at least *cover* of its length. A line of text has gaps
     between letters and words; a frame drawn round a stamp has none.
 
     The frame is looked for from *outside* pixels outside the box (default: two and a half
     line heights) to *inside* pixels inside it (top/bottom, left/right; default: half a line
-    height, none): a turned stamp's frame crosses the box of its first line."""
+    height, none): a turned stamp's frame crosses the box of its first line. *span* is the
+    middle share of each side looked along (a turned frame's sides are shorter than its
+    bounding box)."""
     import numpy as np
 
     h_img, w_img = ink.shape
@@ -297,10 +306,9 @@ def framed(ink: Any, box: tuple[int, int, int, int], inside: tuple[int, int] | N
     in_v, in_h = inside if inside is not None else (line_h // 2, 0)
 
     def side(horizontal: bool, edge: int, direction: int) -> bool:
-        if horizontal:
-            along = np.arange(max(0, x0), min(w_img, x1))
-        else:
-            along = np.arange(max(0, y0), min(h_img, y1))
+        lo_, hi_ = (x0, x1) if horizontal else (y0, y1)
+        trim = int((hi_ - lo_) * (1 - span) / 2)
+        along = np.arange(max(0, lo_ + trim), min(w_img if horizontal else h_img, hi_ - trim))
         if len(along) < 8:
             return False
         limit = h_img if horizontal else w_img
