@@ -22,7 +22,6 @@ KEYS = {"enable", "disable", "severity", "fail-on", "reference-date", "evidence"
 METADATA_MARKS = ("compare-only", "count")
 
 
-
 class ConfigError(Exception):
     """A configuration problem; the message names the file and the key."""
 
