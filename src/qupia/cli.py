@@ -400,7 +400,8 @@ def scan_command(paths: tuple[str, ...], db: str, executor: str, scheduler: str 
                  evidence: bool, reference_date: Any, config_path: str | None,
                  jobs: int | None, enable: tuple[str, ...], disable: tuple[str, ...],
                  timeout: float | None, lang: str | None,
-                 content_threshold: float | None, memory_limit: int | None) -> None:
+                 content_threshold: float | None, memory_limit: int | None,
+                 ocr: str | None) -> None:
     """Review an archive into a resumable results store (default: every core)."""
     from qupia.scan import ExecutorError, scan
     from qupia.store import Store, StoreError
@@ -415,7 +416,8 @@ def scan_command(paths: tuple[str, ...], db: str, executor: str, scheduler: str 
             raise click.UsageError(
                 _("the Dask executor needs: pip install 'qupia[dask]'")) from None
     settings, conf, walk = _resolve(paths, config_path, reference_date, enable, disable, jobs,
-                                    timeout, lang, not evidence, content_threshold, memory_limit)
+                                    timeout, lang, not evidence, content_threshold, memory_limit,
+                                    ocr)
     settings = replace(settings, evidence=evidence)
     _walk_notes(walk)
     _terminate_cleanly()
