@@ -3,7 +3,7 @@
 Why tesserocr: it keeps one Tesseract engine loaded per thread and hands it Pillow images, where
 pytesseract writes each page to a file and starts the ``tesseract`` program for it (loading the
 language data again every time). On the same rough A4 pages qupia's whole OCR reading (with
-the second look at framed stamps and the regions) took 1.54 s of CPU a page against 1.74 s for
+the second look at framed stamps and the regions) took 1.45 s of CPU a page against 1.79 s for
 the bare program with TSV output, and read as many words right (``bench/bench_ocr.py``); its
 wheel bundles libtesseract 5.5, so nothing is compiled; the Debian packages give the language
 data.
