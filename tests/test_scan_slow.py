@@ -41,7 +41,8 @@ def _archive(folder: Path, n: int) -> list[str]:
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     folder = tmp_path_factory.mktemp("archive")
-    return folder, _archive(folder, 160)
+    # Enough files that ten kills never meet a finished scan, even on two idle cores.
+    return folder, _archive(folder, 600)
 
 
 def _snapshot(db: Path) -> tuple[dict[str, tuple], dict[str, float]]:  # type: ignore[type-arg]
@@ -105,7 +106,7 @@ def test_sigkill_at_random_moments_loses_and_redoes_nothing(
                                 start_new_session=True)
         started, had = time.monotonic(), _count(db)
         if rng.random() < 0.25:  # during start-up, planning or the first files
-            time.sleep(rng.uniform(0.05, 2.0))
+            time.sleep(rng.uniform(0.05, 1.0))
         else:  # after a few more files, between or inside their transactions
             target = had + rng.randint(1, 12)
             while _count(db) < target and proc.poll() is None:

@@ -92,10 +92,19 @@ def _item_key(kv: tuple[str, Any]) -> list[int]:
     return [int(p) for p in kv[0].replace("-", ".").split(".")]
 
 
+def _stale(build_dir: Path, sources: Path) -> bool:
+    """Whether a source was changed or added after the corpus was rendered (a stale rendering
+    would score yesterday's documents and silently leave out today's)."""
+    if not sources.is_dir():
+        return False
+    rendered = (build_dir / "labels.jsonl").stat().st_mtime
+    return any(p.stat().st_mtime > rendered for p in sources.rglob("*") if p.is_file())
+
+
 def corpus_rows(corpus: Path) -> tuple[Path, list[dict[str, Any]]]:
     """(folder the paths are relative to, label rows) of a corpus or a rendered corpus."""
     build_dir = corpus if (corpus / "labels.jsonl").exists() else corpus / "build"
-    if not (build_dir / "labels.jsonl").exists():
+    if not (build_dir / "labels.jsonl").exists() or _stale(build_dir, corpus / "src"):
         import sys
 
         # the repository's renderer: corpus/build.py above this corpus (corpus/hidden, …)
