@@ -132,11 +132,17 @@ def test_folder_990_deep_is_walked_without_recursion_error(tmp_path: Path) -> No
         deep = deep / "d"
         deep.mkdir()
     write(deep / "bottom.txt", "СТРОГО СЕКРЕТНО\n\nЗаписка от 12.03.2024")
-    walk = collect([str(tmp_path)], [], [], tmp_path)
-    assert walk.files == [str(deep / "bottom.txt")] and not walk.problems
-    proc = run("check", str(tmp_path), "--format", "json")
-    no_traceback(proc)
-    assert json.loads(proc.stdout)["files"][0]["findings"][0]["code"] == "QP303"
+    try:
+        walk = collect([str(tmp_path)], [], [], tmp_path)
+        assert walk.files == [str(deep / "bottom.txt")] and not walk.problems
+        proc = run("check", str(tmp_path), "--format", "json")
+        no_traceback(proc)
+        assert json.loads(proc.stdout)["files"][0]["findings"][0]["code"] == "QP303"
+    finally:  # bottom up: shutil.rmtree (pytest's clean-up) recurses too deep on 3.11
+        (deep / "bottom.txt").unlink()
+        while deep != tmp_path:
+            deep.rmdir()
+            deep = deep.parent
 
 
 # 3. Unreadable folders ----------------------------------------------------------------------
@@ -617,9 +623,9 @@ def test_no_evidence_leaves_no_stamp_words_in_any_output(tmp_path: Path) -> None
                 "численность 640 человек, позывной «Жаворонок-7».\n\n"
                 "\fСТРОГО СЕКРЕТНО\n\nПриложение.")
     leaks = ("СОВЕРШЕННО", "СТРОГО", "97531", "Жалаулы", "Жаворонок")
+    with_words = run("check", str(doc), "--format", "json", "--reference-date", "2026-11-26")
+    assert all(w in with_words.stdout for w in leaks)  # the checks below can fail
     for fmt in ("text", "json", "sarif"):
-        with_words = run("check", str(doc), "--format", fmt, "--reference-date", "2026-11-26")
-        assert any(w in with_words.stdout for w in leaks)  # the check below can fail
         proc = run("check", str(doc), "--format", fmt, "--no-evidence",
                    "--reference-date", "2026-11-26")
         out = proc.stdout
@@ -654,9 +660,10 @@ main()
 
 
 @pytest.mark.parametrize("args", [
-    ("check", "{doc}", "--jobs", "2"), ("check", "{doc}", "--format", "sarif"),
-    ("baseline", "{doc}", "--output", "{tmp}/b.json"), ("rules",), ("explain", "QP100"),
-    ("--version",), ("check", "--help")])
+    ("check", "{doc}", "--jobs", "2"),
+    *(pytest.param(a, marks=pytest.mark.slow) for a in (
+        ("check", "{doc}", "--format", "sarif"), ("baseline", "{doc}", "--output", "{tmp}/b.json"),
+        ("rules",), ("explain", "QP100"), ("--version",), ("check", "--help")))])
 def test_every_command_runs_with_sockets_blocked(tmp_path: Path, args: tuple[str, ...]) -> None:
     """Importing spaCy imported requests/urllib3, which opened an IPv6 socket."""
     doc = write(tmp_path / "a.txt", "СЕКРЕТНО\n\nВойсковая часть 12345, численность 1 240.")
