@@ -204,6 +204,17 @@ def test_scan_with_nothing_checkable_fails(tmp_path: Path) -> None:
     assert "no file to check" in proc.stderr
 
 
+def test_scan_whose_files_are_all_excluded_on_purpose_passes(tmp_path: Path) -> None:
+    """A pre-commit run on a file the configuration excludes is not "nothing checkable"."""
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / ".qupia.toml", 'exclude = ["drafts/*"]\n')
+    (tmp_path / "drafts").mkdir()
+    doc = write(tmp_path / "drafts" / "a.txt", "СТРОГО СЕКРЕТНО")
+    proc = run("check", str(doc.relative_to(tmp_path)), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "no file to check" not in proc.stderr
+
+
 def test_skipped_count_follows_the_suffix_table(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from qupia import walk as walk_module
 

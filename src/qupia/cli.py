@@ -339,7 +339,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, reference_date: 
             emit(tracked(), settings, out)
     else:
         emit(tracked(), settings, sys.stdout)
-    if not walk.files and not walk.problems:
+    if not walk.files and not walk.problems and not walk.excluded:  # excluded: on purpose
         click.echo(_("qupia: no file to check: nothing in {paths} is a PDF, DOCX or TXT "
                      "file").format(paths=", ".join(_printable(p) for p in paths)), err=True)
         sys.exit(1)
