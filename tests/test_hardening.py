@@ -651,6 +651,16 @@ def test_no_evidence_leaves_no_stamp_words_in_any_output(tmp_path: Path) -> None
             assert any("<" in f["message"] for f in report["files"][0]["findings"])
 
 
+def test_no_evidence_error_on_a_docx_property_does_not_quote_it() -> None:
+    from qupia.review import parse_property
+
+    with pytest.raises(SuppressionError, match="Жаворонок"):
+        parse_property("Жаворонок-7 приказал", KNOWN)
+    with pytest.raises(SuppressionError) as caught:
+        parse_property("Жаворонок-7 приказал", KNOWN, quote=False)
+    assert "Жаворонок" not in str(caught.value)
+
+
 # 12. No network ---------------------------------------------------------------------------
 
 # Network sockets (IPv4, IPv6, …) are refused; AF_UNIX stays: the runner's pipes to its

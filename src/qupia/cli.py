@@ -312,7 +312,8 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, reference_date: 
     known = baseline.read(chosen) if chosen else None
     status = {"fail": False}
 
-    _walk_notes(walk)
+    if fmt == "text":  # the JSON report has it in its summary
+        _walk_notes(walk)
     _terminate_cleanly()
 
     def tracked():  # type: ignore[no-untyped-def]
