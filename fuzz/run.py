@@ -74,7 +74,8 @@ def _kind(reason: str | None) -> str:
     return head if len(head) < 60 else head[:60] + "…"
 
 
-def check(paths: list[Path], jobs: int, timeout: float, memory_mib: int) -> Tally:
+def check(paths: list[Path], jobs: int, timeout: float, memory_mib: int,
+          progress: bool = False) -> Tally:
     """Check *paths* through run_files and the JSON report; count outcomes."""
     from qupia.extract.errors import Limits
     from qupia.report.json_report import file_dict
@@ -100,6 +101,9 @@ def check(paths: list[Path], jobs: int, timeout: float, memory_mib: int) -> Tall
         for result in run_files([str(p) for p in paths], settings):
             last[0] = time.monotonic()
             tally.tried += 1
+            if progress and tally.tried % 1000 == 0:
+                print(f"  {tally.tried} checked ({last[0] - start:.0f} s)", file=sys.stderr,
+                      flush=True)
             file_dict(result, settings)  # the report entry is made, as in `qupia check`
             reason = result.error if result.status == "error" else None
             tally.outcomes[_kind(reason) if result.status != "no-text" else "no-text"] += 1
@@ -134,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
         made = generate(folder, args.count, args.seed)
         print(f"generated {len(made)} inputs in {time.monotonic() - t0:.0f} s "
               f"({sum(p.stat().st_size for p, _ in made) / 1e6:.0f} MB)", flush=True)
-        tally = check([p for p, _ in made], args.jobs, args.timeout, args.memory_limit)
+        tally = check([p for p, _ in made], args.jobs, args.timeout, args.memory_limit,
+                      progress=True)
     print("\n".join(tally.lines()))
     return 1 if tally.failed else 0
 
