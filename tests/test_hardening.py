@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+import jsonschema
 import pytest
 
 from qupia import baseline
@@ -30,6 +31,7 @@ from qupia.runner import run_files
 from qupia.settings import Settings
 from qupia.walk import collect
 from tests.conftest import ROOT
+from tests.test_report_schema import schema
 
 QUPIA = str(Path(sys.executable).with_name("qupia"))
 KNOWN = {f"QP{n}" for n in (100, 101, 102, 200, 201, 202, 300, 301, 302, 303, 400)}
@@ -192,8 +194,10 @@ def test_folder_scan_says_what_it_skipped(tmp_path: Path) -> None:
     assert "qupia: 4 files skipped (unsupported type: .xlsx ×2, (no extension) ×1, .bmp ×1)" \
         in proc.stderr
     proc = run("check", str(tmp_path), "--format", "json")
-    assert json.loads(proc.stdout)["summary"]["skipped"] == {
+    report = json.loads(proc.stdout)
+    assert report["summary"]["skipped"] == {
         "files": 4, "types": {"(no extension)": 1, ".bmp": 1, ".xlsx": 2}}
+    jsonschema.validate(report, schema(), cls=jsonschema.Draft202012Validator)
 
 
 def test_scan_with_nothing_checkable_fails(tmp_path: Path) -> None:
@@ -647,7 +651,8 @@ def test_no_evidence_leaves_no_stamp_words_in_any_output(tmp_path: Path) -> None
         if fmt == "json":
             report = json.loads(proc.stdout)
             marks = report["files"][0]["markings"]
-            assert marks and all(m["text"] is None and m["level"] and m["form"] for m in marks)
+            assert marks and all(m["text"] == "" and m["level"] and m["form"] for m in marks)
+            jsonschema.validate(report, schema(), cls=jsonschema.Draft202012Validator)
             assert any("<" in f["message"] for f in report["files"][0]["findings"])
 
 
