@@ -341,8 +341,11 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, reference_date: 
     else:
         emit(tracked(), settings, sys.stdout)
     if not walk.files and not walk.problems and not walk.excluded:  # excluded: on purpose
-        click.echo(_("qupia: no file to check: nothing in {paths} is a PDF, DOCX or TXT "
-                     "file").format(paths=", ".join(_printable(p) for p in paths)), err=True)
+        from qupia.extract import SUFFIXES
+
+        click.echo(_("qupia: no file to check: nothing in {paths} is of a type qupia reads "
+                     "({types})").format(paths=", ".join(_printable(p) for p in paths),
+                                         types=" ".join(sorted(SUFFIXES))), err=True)
         sys.exit(1)
     sys.exit(1 if status["fail"] else 0)
 
