@@ -144,21 +144,26 @@ def test_link_to_a_folder_above_is_a_reported_loop(tmp_path: Path) -> None:
     assert [(Path(p).name, "loop" in why) for p, why in walk.problems] == [("up", True)]
 
 
-def test_folder_990_deep_is_walked_without_recursion_error(tmp_path: Path) -> None:
-    deep = tmp_path
-    for _ in range(990):
-        deep = deep / "d"
-        deep.mkdir()
-    write(deep / "bottom.txt", "СТРОГО СЕКРЕТНО\n\nЗаписка от 12.03.2024")
+def test_folder_990_deep_is_walked_without_recursion_error() -> None:
+    # Not under pytest's tmp_path: pytest's clean-up (shutil.rmtree, recursive on 3.11) fails
+    # on such a tree, so it lives in a folder of its own, removed bottom up below.
+    import tempfile
+
+    top = Path(tempfile.mkdtemp(prefix="qupia-deep-"))
+    deep = top
     try:
-        walk = collect([str(tmp_path)], [], [], tmp_path)
+        for _ in range(990):
+            deep = deep / "d"
+            deep.mkdir()
+        write(deep / "bottom.txt", "СТРОГО СЕКРЕТНО\n\nЗаписка от 12.03.2024")
+        walk = collect([str(top)], [], [], top)
         assert walk.files == [str(deep / "bottom.txt")] and not walk.problems
-        proc = run("check", str(tmp_path), "--format", "json")
+        proc = run("check", str(top), "--format", "json")
         no_traceback(proc)
         assert json.loads(proc.stdout)["files"][0]["findings"][0]["code"] == "QP303"
-    finally:  # bottom up: shutil.rmtree (pytest's clean-up) recurses too deep on 3.11
-        (deep / "bottom.txt").unlink()
-        while deep != tmp_path:
+    finally:
+        (deep / "bottom.txt").unlink(missing_ok=True)
+        while deep != top.parent:
             deep.rmdir()
             deep = deep.parent
 
@@ -474,8 +479,7 @@ def _with_doctype(xml: bytes, encoding: str, padding: int) -> bytes:
 
 
 @pytest.mark.parametrize("encoding", _ENCODINGS)
-@pytest.mark.parametrize("part", ["word/document.xml", "word/styles.xml", "docProps/core.xml",
-                                  "_rels/.rels", "[Content_Types].xml"])
+@pytest.mark.parametrize("part", ["word/document.xml", "docProps/core.xml", "_rels/.rels"])
 def test_doctype_is_refused_in_every_part_and_encoding(tmp_path: Path, part: str,
                                                        encoding: str) -> None:
     """The old check read the first 4,096 bytes: a DOCTYPE after 5 KB of comment, or in a
@@ -483,15 +487,8 @@ def test_doctype_is_refused_in_every_part_and_encoding(tmp_path: Path, part: str
     path = _rewrite(_docx(tmp_path / "x.docx"),
                     lambda name, data: _with_doctype(data, encoding, 5000)
                     if name == part else data)
-    try:
+    with pytest.raises(ExtractError, match="declares a DOCTYPE"):
         extract(path)
-    except ExtractError as exc:
-        if part in ("word/styles.xml", "[Content_Types].xml"):
-            pytest.fail(f"a part qupia does not read was refused: {exc}")
-        assert "DOCTYPE" in str(exc)
-    else:
-        # qupia reads neither styles nor content types; every part it reads must refuse.
-        assert part in ("word/styles.xml", "[Content_Types].xml"), "a DOCTYPE was parsed"
 
 
 # 8. Memory limit, jobs ---------------------------------------------------------------------
