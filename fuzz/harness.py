@@ -28,6 +28,10 @@ READERS: dict[str, str] = {
     "pdf": ".pdf",
     "docx": ".docx",
     "txt": ".txt",
+    "odt": ".odt",
+    "zip": ".zip",
+    # .doc and .rtf go through LibreOffice (a process per worker): too slow for in-process
+    # coverage fuzzing; make fuzz reaches them through the runner instead.
 }
 
 _NAMES = list(READERS)
@@ -68,8 +72,10 @@ def main() -> None:
     with atheris.instrument_imports(include=["qupia"]):
         import qupia.extract
         import qupia.extract.docx
+        import qupia.extract.odt
         import qupia.extract.pdf
-        import qupia.extract.txt  # noqa: F401
+        import qupia.extract.txt
+        import qupia.extract.zipped  # noqa: F401
     atheris.Setup(sys.argv, one_input)
     atheris.Fuzz()
 
