@@ -213,7 +213,8 @@ def zip_bomb_nested(s: Seeds, rng: random.Random) -> Sample:
     if rng.random() < 0.5:
         parts = [*members(s.docx), ("word/embeddings/oleObject1.zip", inner)]
         return build_zip(parts), ".docx"
-    return inner, ".docx"  # a ZIP of ZIPs named as a DOCX
+    # a ZIP of ZIPs, named as what it is (qupia walks archives 3 deep) or as a DOCX
+    return inner, rng.choice([".zip", ".docx"])
 
 
 _ENCODINGS = ("utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
@@ -332,7 +333,7 @@ def text_bytes(s: Seeds, rng: random.Random) -> Sample:
 
 def wrong_extension(s: Seeds, rng: random.Random) -> Sample:
     data, suffix = s.any(rng)
-    others = [x for x in (".pdf", ".docx", ".docm", ".txt") if x != suffix]
+    others = [x for x in (".pdf", ".docx", ".docm", ".txt", ".odt", ".zip") if x != suffix]
     return data, rng.choice(others)
 
 

@@ -34,7 +34,8 @@ from fuzz.generate import generate
 
 @dataclass
 class Tally:
-    tried: int = 0
+    inputs: int = 0
+    tried: int = 0  # results: a .zip gives one per member
     outcomes: collections.Counter[str] = field(default_factory=collections.Counter)
     crashes: list[str] = field(default_factory=list)
     internal: list[str] = field(default_factory=list)
@@ -51,7 +52,8 @@ class Tally:
     def lines(self) -> list[str]:
         kinds = ", ".join(f"{k} {n}" for k, n in self.outcomes.most_common())
         return [
-            f"inputs tried: {self.tried} ({self.seconds:.0f} s)",
+            f"inputs tried: {self.inputs} ({self.tried} results: a .zip gives one per member; "
+            f"{self.seconds:.0f} s)",
             f"crashes: {len(self.crashes)}",
             f"hangs past the limit: {len(self.hangs)}",
             f"internal errors: {len(self.internal)}",
@@ -84,7 +86,7 @@ def check(paths: list[Path], jobs: int, timeout: float, memory_mib: int,
 
     settings = Settings(jobs=jobs, limits=Limits(timeout_seconds=timeout,
                                                  memory_bytes=memory_mib * 1024 * 1024))
-    tally = Tally()
+    tally = Tally(inputs=len(paths))
     last = [time.monotonic()]
     stop = threading.Event()
     grace = timeout + 60.0
