@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup debian demo test test-slow docs bench bench-archive corpus model eval eval-long eval-scans locale
+.PHONY: setup debian demo test test-slow docs bench bench-archive corpus model eval eval-long eval-scans \
+  locale fuzz fuzz-atheris
 
 $(BIN)/qupia: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +35,7 @@ demo: setup
 # The fast suite (in-process tests); `make test-slow` runs the tests marked slow (real
 # processes, the real pre-commit, evaluation floors, long OCR or cluster runs). CI runs both.
 test: setup
-	$(BIN)/ruff check src tests bench corpus/build.py corpus/longdocs.py corpus/scanlib.py \
+	$(BIN)/ruff check src tests bench fuzz corpus/build.py corpus/longdocs.py corpus/scanlib.py \
 	  corpus/scans.py models
 	$(BIN)/pytest -q -m "not slow"
 
@@ -45,6 +46,21 @@ test-slow: setup
 docs: setup
 	$(BIN)/python -c "from qupia.rules import RULES; from qupia.report.ruledocs import markdown; \
 	  open('docs/rules.md', 'w', encoding='utf-8').write(markdown(RULES))"
+
+# Hostile input: 10,000 malformed files made on the fly (fuzz/generate.py, nothing kept) through
+# the real check path with workers, time and memory limits; prints crashes, hangs, internal
+# errors and peak memory, and fails on any of the first three. FUZZ_COUNT=… FUZZ_SEED=… to vary.
+FUZZ_COUNT ?= 10000
+FUZZ_SEED ?= 0
+fuzz: setup
+	$(BIN)/python -m fuzz.run --count $(FUZZ_COUNT) --seed $(FUZZ_SEED)
+
+# Coverage-guided fuzzing of the readers with atheris (the `fuzz` extra), seeded by the generator.
+fuzz-atheris: setup
+	$(BIN)/pip install -q -e '.[fuzz]'
+	seeds=$$(mktemp -d) && $(BIN)/python -m fuzz.generate $$seeds --count 500 --atheris && \
+	  $(BIN)/python -m fuzz.harness $$seeds -runs=$${FUZZ_RUNS:-20000} -timeout=30 \
+	  -rss_limit_mb=2048; s=$$?; rm -rf $$seeds; exit $$s
 
 # Compile the message catalogues (src/qupia/locale/*/LC_MESSAGES/qupia.po → .mo) with Babel. The .mo files
 # are committed: pre-commit installs qupia from a clone; a test fails when one is out of date.

@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+import jsonschema
 import pytest
 
 from qupia import baseline
@@ -30,13 +31,23 @@ from qupia.runner import run_files
 from qupia.settings import Settings
 from qupia.walk import collect
 from tests.conftest import ROOT
+from tests.test_report_schema import schema
 
 QUPIA = str(Path(sys.executable).with_name("qupia"))
 KNOWN = {f"QP{n}" for n in (100, 101, 102, 200, 201, 202, 300, 301, 302, 303, 400)}
 
 
+def _guard() -> None:
+    """In each qupia run the tests start: at most 4 GiB of address space. Code without the fixes
+    reads /dev/zero until the machine runs out of memory; this makes it fail, not the machine."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+
 def run(*args: str, cwd: Path | None = None, timeout: float = 120,
         **kwargs: object) -> subprocess.CompletedProcess[str]:
+    kwargs.setdefault("preexec_fn", _guard)
     return subprocess.run([QUPIA, *args], capture_output=True, text=True, cwd=cwd,
                           timeout=timeout, **kwargs)  # type: ignore[call-overload, no-any-return]
 
@@ -93,11 +104,18 @@ def test_timed_out_file_is_not_hashed_by_the_main_process(tmp_path: Path) -> Non
 
 
 def test_extract_refuses_a_fifo_without_opening_it(tmp_path: Path) -> None:
+    import threading
+
     os.mkfifo(tmp_path / "p.txt")
     with pytest.raises(ExtractError, match="not a regular file"):
         extract(tmp_path / "p.txt")
-    result = check_file(tmp_path / "p.txt", Settings())
-    assert result.status == "error" and result.sha256 is None
+    got = []  # in a thread: code that opens the FIFO blocks for ever, and must fail, not hang
+    thread = threading.Thread(target=lambda: got.append(check_file(tmp_path / "p.txt",
+                                                                   Settings())), daemon=True)
+    thread.start()
+    thread.join(timeout=20)
+    assert got, "check_file blocked on a FIFO"
+    assert got[0].status == "error" and got[0].sha256 is None
 
 
 # 2. Folder walk ---------------------------------------------------------------------------
@@ -126,17 +144,28 @@ def test_link_to_a_folder_above_is_a_reported_loop(tmp_path: Path) -> None:
     assert [(Path(p).name, "loop" in why) for p, why in walk.problems] == [("up", True)]
 
 
-def test_folder_990_deep_is_walked_without_recursion_error(tmp_path: Path) -> None:
-    deep = tmp_path
-    for _ in range(990):
-        deep = deep / "d"
-        deep.mkdir()
-    write(deep / "bottom.txt", "СТРОГО СЕКРЕТНО\n\nЗаписка от 12.03.2024")
-    walk = collect([str(tmp_path)], [], [], tmp_path)
-    assert walk.files == [str(deep / "bottom.txt")] and not walk.problems
-    proc = run("check", str(tmp_path), "--format", "json")
-    no_traceback(proc)
-    assert json.loads(proc.stdout)["files"][0]["findings"][0]["code"] == "QP303"
+def test_folder_990_deep_is_walked_without_recursion_error() -> None:
+    # Not under pytest's tmp_path: pytest's clean-up (shutil.rmtree, recursive on 3.11) fails
+    # on such a tree, so it lives in a folder of its own, removed bottom up below.
+    import tempfile
+
+    top = Path(tempfile.mkdtemp(prefix="qupia-deep-"))
+    deep = top
+    try:
+        for _ in range(990):
+            deep = deep / "d"
+            deep.mkdir()
+        write(deep / "bottom.txt", "СТРОГО СЕКРЕТНО\n\nЗаписка от 12.03.2024")
+        walk = collect([str(top)], [], [], top)
+        assert walk.files == [str(deep / "bottom.txt")] and not walk.problems
+        proc = run("check", str(top), "--format", "json")
+        no_traceback(proc)
+        assert json.loads(proc.stdout)["files"][0]["findings"][0]["code"] == "QP303"
+    finally:
+        (deep / "bottom.txt").unlink(missing_ok=True)
+        while deep != top.parent:
+            deep.rmdir()
+            deep = deep.parent
 
 
 # 3. Unreadable folders ----------------------------------------------------------------------
@@ -147,6 +176,7 @@ def _without_dac_override() -> None:
     a folder's permission bits after exec."""
     import ctypes
 
+    _guard()
     libc = ctypes.CDLL(None, use_errno=True)
     for cap in (1, 2):
         if libc.prctl(24, cap, 0, 0, 0) != 0:
@@ -186,8 +216,10 @@ def test_folder_scan_says_what_it_skipped(tmp_path: Path) -> None:
     assert "qupia: 4 files skipped (unsupported type: .xlsx ×2, (no extension) ×1, .bmp ×1)" \
         in proc.stderr
     proc = run("check", str(tmp_path), "--format", "json")
-    assert json.loads(proc.stdout)["summary"]["skipped"] == {
+    report = json.loads(proc.stdout)
+    assert report["summary"]["skipped"] == {
         "files": 4, "types": {"(no extension)": 1, ".bmp": 1, ".xlsx": 2}}
+    jsonschema.validate(report, schema(), cls=jsonschema.Draft202012Validator)
 
 
 def test_scan_with_nothing_checkable_fails(tmp_path: Path) -> None:
@@ -196,6 +228,17 @@ def test_scan_with_nothing_checkable_fails(tmp_path: Path) -> None:
     no_traceback(proc)
     assert proc.returncode == 1
     assert "no file to check" in proc.stderr
+
+
+def test_scan_whose_files_are_all_excluded_on_purpose_passes(tmp_path: Path) -> None:
+    """A pre-commit run on a file the configuration excludes is not "nothing checkable"."""
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / ".qupia.toml", 'exclude = ["drafts/*"]\n')
+    (tmp_path / "drafts").mkdir()
+    doc = write(tmp_path / "drafts" / "a.txt", "СТРОГО СЕКРЕТНО")
+    proc = run("check", str(doc.relative_to(tmp_path)), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "no file to check" not in proc.stderr
 
 
 def test_skipped_count_follows_the_suffix_table(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -215,7 +258,7 @@ def test_skipped_count_follows_the_suffix_table(tmp_path: Path, monkeypatch) -> 
 def test_bad_output_path_is_a_usage_error_before_the_scan(tmp_path: Path, target: str) -> None:
     doc = write(tmp_path / "a.txt", "Обычный текст.")
     proc = subprocess.run([QUPIA, "check", str(doc), "--output", os.fsencode(target)],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, preexec_fn=_guard)
     no_traceback(proc)
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1 and proc.stderr.startswith("qupia: ")
@@ -232,7 +275,7 @@ def test_output_with_a_non_utf8_name_is_written(tmp_path: Path) -> None:
     doc = write(tmp_path / "a.txt", "Обычный текст.")
     target = os.fsencode(tmp_path) + b"/\xff\xfe.json"
     proc = subprocess.run([QUPIA, "check", str(doc), "--format", "json", "--output", target],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, preexec_fn=_guard)
     no_traceback(proc)
     assert proc.returncode == 0
     with open(target, "rb") as fh:
@@ -312,7 +355,7 @@ def test_killed_run_leaves_yesterdays_report_intact(tmp_path: Path, sig: int) ->
     folder = _slow_folder(tmp_path)
     report = write(tmp_path / "report.json", '{"yesterday": true}\n')
     proc = subprocess.Popen([QUPIA, "check", str(folder), "--format", "json", "--jobs", "2",
-                             "--output", str(report), "--timeout", "600"],
+                             "--output", str(report), "--timeout", "600"], preexec_fn=_guard,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _started(proc)
     proc.send_signal(sig)
@@ -329,7 +372,7 @@ def test_killed_run_leaves_yesterdays_report_intact(tmp_path: Path, sig: int) ->
 def test_workers_die_with_their_parent(tmp_path: Path, sig: int) -> None:
     folder = _slow_folder(tmp_path, 4)
     proc = subprocess.Popen([QUPIA, "check", str(folder), "--jobs", "2", "--timeout", "600"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_guard)
     workers = _started(proc)
     assert len(workers) == 2
     proc.send_signal(sig)
@@ -346,7 +389,7 @@ def test_ctrl_c_prints_no_worker_tracebacks(tmp_path: Path) -> None:
     folder = _slow_folder(tmp_path, 4)
     proc = subprocess.Popen([QUPIA, "check", str(folder), "--jobs", "2", "--timeout", "600"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_guard)
     workers = _started(proc)
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=30)
@@ -436,8 +479,7 @@ def _with_doctype(xml: bytes, encoding: str, padding: int) -> bytes:
 
 
 @pytest.mark.parametrize("encoding", _ENCODINGS)
-@pytest.mark.parametrize("part", ["word/document.xml", "word/styles.xml", "docProps/core.xml",
-                                  "_rels/.rels", "[Content_Types].xml"])
+@pytest.mark.parametrize("part", ["word/document.xml", "docProps/core.xml", "_rels/.rels"])
 def test_doctype_is_refused_in_every_part_and_encoding(tmp_path: Path, part: str,
                                                        encoding: str) -> None:
     """The old check read the first 4,096 bytes: a DOCTYPE after 5 KB of comment, or in a
@@ -445,15 +487,8 @@ def test_doctype_is_refused_in_every_part_and_encoding(tmp_path: Path, part: str
     path = _rewrite(_docx(tmp_path / "x.docx"),
                     lambda name, data: _with_doctype(data, encoding, 5000)
                     if name == part else data)
-    try:
+    with pytest.raises(ExtractError, match="declares a DOCTYPE"):
         extract(path)
-    except ExtractError as exc:
-        if part in ("word/styles.xml", "[Content_Types].xml"):
-            pytest.fail(f"a part qupia does not read was refused: {exc}")
-        assert "DOCTYPE" in str(exc)
-    else:
-        # qupia reads neither styles nor content types; every part it reads must refuse.
-        assert part in ("word/styles.xml", "[Content_Types].xml"), "a DOCTYPE was parsed"
 
 
 # 8. Memory limit, jobs ---------------------------------------------------------------------
@@ -568,9 +603,11 @@ def test_pyproject_whose_tool_is_not_a_table(tmp_path: Path) -> None:
         read_config(conf, KNOWN)
 
 
-def test_config_that_is_dev_zero_is_refused() -> None:
-    with pytest.raises(ConfigError, match="not a regular file"):
-        read_config(Path("/dev/zero"), KNOWN)
+def test_config_that_is_dev_zero_is_refused(tmp_path: Path) -> None:
+    # In a (memory-capped) process of its own: code without the fix reads /dev/zero for ever.
+    proc = run("check", str(write(tmp_path / "a.txt", "x")), "--config", "/dev/zero")
+    no_traceback(proc)
+    assert proc.returncode == 2 and "not a regular file" in proc.stderr
 
 
 def test_departmental_list_not_utf8_is_a_config_error(tmp_path: Path) -> None:
@@ -617,9 +654,9 @@ def test_no_evidence_leaves_no_stamp_words_in_any_output(tmp_path: Path) -> None
                 "численность 640 человек, позывной «Жаворонок-7».\n\n"
                 "\fСТРОГО СЕКРЕТНО\n\nПриложение.")
     leaks = ("СОВЕРШЕННО", "СТРОГО", "97531", "Жалаулы", "Жаворонок")
+    with_words = run("check", str(doc), "--format", "json", "--reference-date", "2026-11-26")
+    assert all(w in with_words.stdout for w in leaks)  # the checks below can fail
     for fmt in ("text", "json", "sarif"):
-        with_words = run("check", str(doc), "--format", fmt, "--reference-date", "2026-11-26")
-        assert any(w in with_words.stdout for w in leaks)  # the check below can fail
         proc = run("check", str(doc), "--format", fmt, "--no-evidence",
                    "--reference-date", "2026-11-26")
         out = proc.stdout
@@ -630,8 +667,19 @@ def test_no_evidence_leaves_no_stamp_words_in_any_output(tmp_path: Path) -> None
         if fmt == "json":
             report = json.loads(proc.stdout)
             marks = report["files"][0]["markings"]
-            assert marks and all(m["text"] is None and m["level"] and m["form"] for m in marks)
+            assert marks and all(m["text"] == "" and m["level"] and m["form"] for m in marks)
+            jsonschema.validate(report, schema(), cls=jsonschema.Draft202012Validator)
             assert any("<" in f["message"] for f in report["files"][0]["findings"])
+
+
+def test_no_evidence_error_on_a_docx_property_does_not_quote_it() -> None:
+    from qupia.review import parse_property
+
+    with pytest.raises(SuppressionError, match="Жаворонок"):
+        parse_property("Жаворонок-7 приказал", KNOWN)
+    with pytest.raises(SuppressionError) as caught:
+        parse_property("Жаворонок-7 приказал", KNOWN, quote=False)
+    assert "Жаворонок" not in str(caught.value)
 
 
 # 12. No network ---------------------------------------------------------------------------
@@ -654,9 +702,10 @@ main()
 
 
 @pytest.mark.parametrize("args", [
-    ("check", "{doc}", "--jobs", "2"), ("check", "{doc}", "--format", "sarif"),
-    ("baseline", "{doc}", "--output", "{tmp}/b.json"), ("rules",), ("explain", "QP100"),
-    ("--version",), ("check", "--help")])
+    ("check", "{doc}", "--jobs", "2"),
+    *(pytest.param(a, marks=pytest.mark.slow) for a in (
+        ("check", "{doc}", "--format", "sarif"), ("baseline", "{doc}", "--output", "{tmp}/b.json"),
+        ("rules",), ("explain", "QP100"), ("--version",), ("check", "--help")))])
 def test_every_command_runs_with_sockets_blocked(tmp_path: Path, args: tuple[str, ...]) -> None:
     """Importing spaCy imported requests/urllib3, which opened an IPv6 socket."""
     doc = write(tmp_path / "a.txt", "СЕКРЕТНО\n\nВойсковая часть 12345, численность 1 240.")

@@ -312,7 +312,8 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, reference_date: 
     known = baseline.read(chosen) if chosen else None
     status = {"fail": False}
 
-    _walk_notes(walk)
+    if fmt == "text":  # the JSON report has it in its summary
+        _walk_notes(walk)
     _terminate_cleanly()
 
     def tracked():  # type: ignore[no-untyped-def]
@@ -339,9 +340,12 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, reference_date: 
             emit(tracked(), settings, out)
     else:
         emit(tracked(), settings, sys.stdout)
-    if not walk.files and not walk.problems:
-        click.echo(_("qupia: no file to check: nothing in {paths} is a PDF, DOCX or TXT "
-                     "file").format(paths=", ".join(_printable(p) for p in paths)), err=True)
+    if not walk.files and not walk.problems and not walk.excluded:  # excluded: on purpose
+        from qupia.extract import SUFFIXES
+
+        click.echo(_("qupia: no file to check: nothing in {paths} is of a type qupia reads "
+                     "({types})").format(paths=", ".join(_printable(p) for p in paths),
+                                         types=" ".join(sorted(SUFFIXES))), err=True)
         sys.exit(1)
     sys.exit(1 if status["fail"] else 0)
 

@@ -49,14 +49,17 @@ class Suppression:
     source: str  # "docx-property" | "sidecar"
 
 
-def parse_property(value: str, known: set[str]) -> list[Suppression]:
-    """Suppressions from a ``qupia-ignore`` value: ``CODE[, CODE]: reason; CODE: reason``."""
+def parse_property(value: str, known: set[str], quote: bool = True) -> list[Suppression]:
+    """Suppressions from a ``qupia-ignore`` value: ``CODE[, CODE]: reason; CODE: reason``.
+    An error quotes the part it cannot read unless *quote* is off (``--no-evidence``: the
+    property is the document's own text)."""
     out: list[Suppression] = []
     for part in _SPLIT.split(value.strip()):
         match = _ENTRY.match(part)
         if not match or not match.group(2).strip(" ;"):
+            shown = f" {part.strip()[:60]!r}" if quote else ""
             raise SuppressionError(
-                f"custom property {PROPERTY!r}: cannot read {part.strip()[:60]!r}; "
+                f"custom property {PROPERTY!r}: cannot read{shown}; "
                 "write 'QP201: reason; QP400: reason'")
         for code in re.split(r"\s*,\s*", match.group(1).upper()):
             _known(code, known, f"custom property {PROPERTY!r}")
@@ -102,8 +105,8 @@ def sidecar_of(path: Path) -> Path:
     return path.with_name(path.name + SIDECAR_SUFFIX)
 
 
-def suppressions_for(path: Path, known: set[str], limits: Limits | None = None
-                     ) -> list[Suppression]:
+def suppressions_for(path: Path, known: set[str], limits: Limits | None = None,
+                     quote: bool = True) -> list[Suppression]:
     """Every suppression the document at *path* carries, from its property and its sidecar."""
     out: list[Suppression] = []
     if path.suffix.lower() in (".docx", ".docm"):
@@ -113,7 +116,7 @@ def suppressions_for(path: Path, known: set[str], limits: Limits | None = None
             props = {}
         for name, value in props.items():
             if name.strip().lower() == PROPERTY:
-                out.extend(parse_property(value, known))
+                out.extend(parse_property(value, known, quote))
     sidecar = sidecar_of(path)
     if sidecar.is_file():
         out.extend(read_sidecar(sidecar, known))
@@ -127,12 +130,13 @@ def custom_properties(path: Path, limits: Limits | None) -> dict[str, str]:
     return read(path, limits)
 
 
-def apply(result: FileResult, known: set[str], limits: Limits | None = None) -> FileResult:
+def apply(result: FileResult, known: set[str], limits: Limits | None = None,
+          quote: bool = True) -> FileResult:
     """*result* with the findings its document suppresses moved to ``suppressed``."""
     if result.status != "ok" or not result.findings:
         return result
     try:
-        rules = suppressions_for(Path(result.path), known, limits)
+        rules = suppressions_for(Path(result.path), known, limits, quote)
     except SuppressionError as exc:
         return FileResult(result.path, result.sha256, "error", f"suppression: {exc}",
                           pages=result.pages, language=result.language)

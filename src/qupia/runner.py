@@ -112,7 +112,7 @@ def _serve(conn: Connection, settings: Settings, known: set[str],
                 continue
         try:
             # A reviewed document's own suppressions (qupia.review), under the same time limit.
-            results = [review.apply(r, known, settings.limits)
+            results = [review.apply(r, known, settings.limits, quote=settings.evidence)
                        for r in check_path(Path(path), settings)]
         except MemoryError:
             results = [FileResult(path, None, "error", over_memory(settings.limits))]

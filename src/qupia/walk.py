@@ -34,6 +34,7 @@ class Walk:
     files: list[str] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (path, one-line reason)
     skipped: Counter[str] = field(default_factory=Counter)  # suffix → files not readable
+    excluded: int = 0  # files left out by the configuration's include/exclude globs
 
 
 def _matches(path: str, globs: list[str], root: Path) -> bool:
@@ -119,8 +120,10 @@ def collect(paths: tuple[str, ...] | list[str], include: list[str], exclude: lis
             _folder(path, out)
         else:
             out.files.append(str(path))
-    out.files = [p for p in out.files if (not include or _matches(p, include, root))
-                 and not _matches(p, exclude, root)]
+    kept = [p for p in out.files if (not include or _matches(p, include, root))
+            and not _matches(p, exclude, root)]
+    out.excluded = len(out.files) - len(kept)
+    out.files = kept
     return out
 
 

@@ -175,12 +175,13 @@ def _lines(folded: str) -> list[str]:
         if len(line) <= LONG_LINE:
             out.append(line)
             continue
-        while len(line) > WINDOW:
-            cut = line.rfind(" ", WINDOW // 2, WINDOW)
-            cut = cut if cut > 0 else WINDOW
-            out.append(line[:cut])
-            line = line[cut:].lstrip(" ")
-        out.append(line)
+        start = 0  # by position: slicing the rest off each time would be quadratic
+        while len(line) - start > WINDOW:
+            cut = line.rfind(" ", start + WINDOW // 2, start + WINDOW)
+            cut = cut if cut > 0 else start + WINDOW
+            out.append(line[start:cut])
+            start = cut + 1 if line[cut:cut + 1] == " " else cut
+        out.append(line[start:])
     return out
 
 

@@ -21,11 +21,11 @@ def _day(value: date | None) -> str | None:
 
 
 def marking_dict(m: Marking, evidence: bool = True) -> dict[str, Any]:
-    """A marking; its words (``text``) are null when the report may carry none of the
+    """A marking; its words (``text``) are empty when the report may carry none of the
     document's words (``--no-evidence``): ``level`` and ``form`` say what the mark was."""
     r = m.requisites
     return {
-        "level": m.level.value, "text": m.text if evidence else None, "page": m.page,
+        "level": m.level.value, "text": m.text if evidence else "", "page": m.page,
         "region": m.region.value,
         "requisites": {"copy": r.copy, "list_item": r.list_item, "date": _day(r.date),
                        "period_years": r.period_years, "until": _day(r.until),
