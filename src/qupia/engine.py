@@ -10,7 +10,7 @@ import hashlib
 import os
 import re
 import stat
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from qupia.content import analyse, load_list, load_resources, match_list, prepare
@@ -18,35 +18,16 @@ from qupia.extract import SUFFIXES, ExtractError, extract, regular_file
 from qupia.extract.errors import Limits
 from qupia.extract.ocr import threads as ocr_threads
 from qupia.extract.zipped import is_archive, walk
-from qupia.markings import MarkingFacts, detect, fold_blocks, load
+from qupia.markings import detect, fold_blocks, load
 from qupia.model import (
     LEGAL_LEVELS,
-    CategoryMatch,
     Document,
-    Finding,
+    FileResult,
     Level,
     Region,
-    Suppressed,
 )
 from qupia.rules import Facts, run
 from qupia.settings import Settings
-
-
-@dataclass(frozen=True)
-class FileResult:
-    path: str
-    sha256: str | None
-    status: str  # ok | no-text (a page or more could not be read) | error
-    error: str | None
-    pages: int | None = None
-    language: str | None = None
-    facts: MarkingFacts | None = None
-    categories: tuple[CategoryMatch, ...] = ()
-    findings: tuple[Finding, ...] = ()
-    evidence_key: str | None = field(default=None, repr=False)  # never reported
-    suppressed: tuple[Suppressed, ...] = ()  # findings the document's own review suppresses
-    baselined: int = 0  # findings hidden because the baseline knows them
-    unreadable_pages: tuple[int, ...] = ()  # no-text: the pages that could not be read
 
 
 def sha256(path: Path) -> str | None:

@@ -1,7 +1,9 @@
-"""The facts that flow from one stage to the next.
+"""The facts that flow from one stage to the next, in one place.
 
-extract → :class:`Document` (pages of :class:`Block`) → markings → :class:`Marking` →
-rules → :class:`Finding`. All are plain frozen dataclasses with no formatting methods.
+extract → :class:`Document` (pages of :class:`Block`) → markings → :class:`MarkingFacts` (its
+:class:`Marking` s) → content → :class:`CategoryMatch` → rules read :class:`Facts` and make
+:class:`Finding` s → one :class:`FileResult` per file; :class:`Limits` bound every reader. All
+are plain frozen dataclasses with no formatting methods.
 """
 
 from __future__ import annotations
@@ -156,3 +158,98 @@ class Suppressed:
 
 SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
 FAMILIES: tuple[str, ...] = ("missing", "excessive", "unlawful", "inconsistent")
+
+
+# The stages' contracts: what each stage hands to the next (docs/architecture.md).
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that stop a hostile or broken file from exhausting the machine."""
+
+    max_file_bytes: int = 512 * 1024 * 1024
+    max_pages: int = 20_000
+    max_unzipped_bytes: int = 1024 * 1024 * 1024
+    max_zip_ratio: float = 200.0
+    max_zip_members: int = 10_000
+    timeout_seconds: float = 120.0
+    #: Address space a worker process may use (RLIMIT_AS); 0: no limit. Going over it costs the
+    #: file being read, which is reported "over the memory limit", not the scan.
+    memory_bytes: int = 2048 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class MarkingFacts:
+    """What the markings stage knows about a document."""
+
+    markings: tuple[Marking, ...]
+    mentions: int
+    document_date: date | None
+    predates_law: bool
+    # every mark and mention, as spans of the document's text (blocks joined by newlines):
+    # the content stage blanks them, so that it judges the content and not the stamp
+    spans: tuple[tuple[int, int], ...] = ()
+    # what the document's properties say (qupia.markings.metadata); in ``markings`` too only
+    # when the settings count metadata marks as the page's (metadata-marks = "count")
+    metadata: tuple[Marking, ...] = ()
+
+    @property
+    def page_marks(self) -> tuple[Marking, ...]:
+        """The marks in effect that a reader sees: every one but the properties'."""
+        return tuple(m for m in self.in_effect if m.region is not Region.METADATA)
+
+    @property
+    def metadata_level(self) -> Level | None:
+        """The highest Article 18 level the properties say, else None."""
+        levels = [m.level for m in self.metadata if m.level in LEGAL_LEVELS]
+        return max(levels, key=LEGAL_LEVELS.index) if levels else None
+
+    @property
+    def in_effect(self) -> tuple[Marking, ...]:
+        return tuple(m for m in self.markings if m.in_effect)
+
+    @property
+    def document_level(self) -> Level | None:
+        """The highest legal mark in effect (docs/law.md); legacy marks count by their mapping."""
+        best: Level | None = None
+        for m in self.in_effect:
+            level = legal_level(m)
+            if level and (best is None or LEGAL_LEVELS.index(level) > LEGAL_LEVELS.index(best)):
+                best = level
+        return best
+
+    @property
+    def limited(self) -> bool:
+        return any(m.level is Level.LIMITED for m in self.markings)
+
+    @property
+    def declassified(self) -> bool:
+        return any(m.level is Level.DECLASSIFIED for m in self.markings)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything a rule may know about one document; rules never read files."""
+
+    markings: MarkingFacts
+    categories: tuple[CategoryMatch, ...]
+    reference_date: date
+    list_matches: tuple[ListMatch, ...] = ()  # items of a loaded departmental list that apply
+    quote: bool = True  # messages may quote a mark's words; False with --no-evidence
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    sha256: str | None
+    status: str  # ok | no-text (a page or more could not be read) | error
+    error: str | None
+    pages: int | None = None
+    language: str | None = None
+    facts: MarkingFacts | None = None
+    categories: tuple[CategoryMatch, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    evidence_key: str | None = field(default=None, repr=False)  # never reported
+    suppressed: tuple[Suppressed, ...] = ()  # findings the document's own review suppresses
+    baselined: int = 0  # findings hidden because the baseline knows them
+    unreadable_pages: tuple[int, ...] = ()  # no-text: the pages that could not be read

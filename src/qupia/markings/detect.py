@@ -32,9 +32,9 @@ from qupia.model import (
     Document,
     Level,
     Marking,
+    MarkingFacts,
     Region,
     Requisites,
-    legal_level,
 )
 
 #: The Law "On State Secrets" took effect on 15 March 1999; marks on older documents are legacy.
@@ -58,55 +58,6 @@ class _Stream:
     starts: tuple[int, ...]  # offset of each block in text
     blocks: tuple[Block, ...]
     ids: tuple[int, ...]  # each block's index in the document
-
-
-@dataclass(frozen=True)
-class MarkingFacts:
-    """What the markings stage knows about a document."""
-
-    markings: tuple[Marking, ...]
-    mentions: int
-    document_date: date | None
-    predates_law: bool
-    # every mark and mention, as spans of the document's text (blocks joined by newlines):
-    # the content stage blanks them, so that it judges the content and not the stamp
-    spans: tuple[tuple[int, int], ...] = ()
-    # what the document's properties say (qupia.markings.metadata); in ``markings`` too only
-    # when the settings count metadata marks as the page's (metadata-marks = "count")
-    metadata: tuple[Marking, ...] = ()
-
-    @property
-    def page_marks(self) -> tuple[Marking, ...]:
-        """The marks in effect that a reader sees: every one but the properties'."""
-        return tuple(m for m in self.in_effect if m.region is not Region.METADATA)
-
-    @property
-    def metadata_level(self) -> Level | None:
-        """The highest Article 18 level the properties say, else None."""
-        levels = [m.level for m in self.metadata if m.level in LEGAL_LEVELS]
-        return max(levels, key=LEGAL_LEVELS.index) if levels else None
-
-    @property
-    def in_effect(self) -> tuple[Marking, ...]:
-        return tuple(m for m in self.markings if m.in_effect)
-
-    @property
-    def document_level(self) -> Level | None:
-        """The highest legal mark in effect (docs/law.md); legacy marks count by their mapping."""
-        best: Level | None = None
-        for m in self.in_effect:
-            level = legal_level(m)
-            if level and (best is None or LEGAL_LEVELS.index(level) > LEGAL_LEVELS.index(best)):
-                best = level
-        return best
-
-    @property
-    def limited(self) -> bool:
-        return any(m.level is Level.LIMITED for m in self.markings)
-
-    @property
-    def declassified(self) -> bool:
-        return any(m.level is Level.DECLASSIFIED for m in self.markings)
 
 
 def fold_blocks(doc: Document) -> list[str]:

@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from qupia.markings import MarkingFacts
 from qupia.model import (
     LEGAL_LEVELS,
-    CategoryMatch,
+    Facts,
     Finding,
     Level,
     ListMatch,
     Marking,
     legal_level,
 )
-
-
-@dataclass(frozen=True)
-class Facts:
-    """Everything a rule may know about one document; rules never read files."""
-
-    markings: MarkingFacts
-    categories: tuple[CategoryMatch, ...]
-    reference_date: date
-    list_matches: tuple[ListMatch, ...] = ()  # items of a loaded departmental list that apply
-    quote: bool = True  # messages may quote a mark's words; False with --no-evidence
 
 
 class RuleModule(Protocol):
