@@ -188,8 +188,9 @@ def _scan_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--ignore", "disable", multiple=True,
                      help="Skip these rule codes or prefixes."),
         click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
-                     help="Files read in parallel (default: 1; the configuration's jobs is "
-                          "capped at the number of CPUs, this option is not)."),
+                     help="Files read in parallel (default: 1, for scan every CPU; the "
+                          "configuration's jobs is capped at the number of CPUs, this option "
+                          "is not)."),
         click.option("--timeout", type=_Bounded(0.1, MAX_TIMEOUT), default=None,
                      help="Seconds allowed per file (default: 120, at most 86400)."),
         click.option("--ocr", type=click.Choice(OCR_MODES), default=None,
