@@ -121,14 +121,17 @@ def test_departments_prose_and_negations_are_no_marks(txt, name: str, text: str)
     assert not [m for m in facts.markings if m.level is Level.NONSTANDARD]
 
 
+def codes(path: Path, text: str) -> set[str]:
+    """The rule codes of *text* written to *path*, on the reference date of the corpus."""
+    path.write_text(text, encoding="utf-8")
+    return {f.code for f in check_file(path, Settings(reference_date=date(2026, 11, 26))).findings}
+
+
 def test_strogo_sekretno_before_the_law_is_legacy_not_qp303(tmp_path: Path) -> None:
-    settings = Settings(reference_date=date(2026, 11, 26))
-    old = tmp_path / "old.txt"
-    old.write_text("СТРОГО СЕКРЕТНО\n\nПротокол № 12 заседания бюро." + BODY_RU + "5 мая 1932 г.")
-    new = tmp_path / "new.txt"
-    new.write_text("СТРОГО СЕКРЕТНО\n\nПротокол № 12 заседания." + BODY_RU + "5 мая 2012 г.")
-    assert "QP303" not in {f.code for f in check_file(old, settings).findings}
-    assert "QP303" in {f.code for f in check_file(new, settings).findings}
+    assert "QP303" not in codes(tmp_path / "old.txt", "СТРОГО СЕКРЕТНО\n\nПротокол № 12 "
+                                "заседания бюро." + BODY_RU + "5 мая 1932 г.")
+    assert "QP303" in codes(tmp_path / "new.txt", "СТРОГО СЕКРЕТНО\n\nПротокол № 12 "
+                            "заседания." + BODY_RU + "5 мая 2012 г.")
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -155,13 +158,9 @@ def test_partial_date_lines(line: str, expected: date | None) -> None:
 
 
 def test_special_folder_beside_top_secret_is_one_stamp(tmp_path: Path) -> None:
-    settings = Settings(reference_date=date(2026, 11, 26))
-    both = tmp_path / "politburo.txt"
-    both.write_text("Особая папка\nСов. секретно" + BODY_RU + "5 мая 1937 г.")
-    kazakh = tmp_path / "kazakh.txt"
-    kazakh.write_text("Өте құпия. Ерекше папка." + BODY_KK + "1932 жылғы 20 қыркүйек")
-    mixed = tmp_path / "mixed.txt"
-    mixed.write_text("Секретно" + BODY_RU + "СОВЕРШЕННО СЕКРЕТНО\n\n5 мая 1937 г.")
-    assert "QP400" not in {f.code for f in check_file(both, settings).findings}
-    assert "QP400" not in {f.code for f in check_file(kazakh, settings).findings}
-    assert "QP400" in {f.code for f in check_file(mixed, settings).findings}
+    assert "QP400" not in codes(tmp_path / "politburo.txt",
+                                "Особая папка\nСов. секретно" + BODY_RU + "5 мая 1937 г.")
+    assert "QP400" not in codes(tmp_path / "kazakh.txt",
+                                "Өте құпия. Ерекше папка." + BODY_KK + "1932 жылғы 20 қыркүйек")
+    assert "QP400" in codes(tmp_path / "mixed.txt",
+                            "Секретно" + BODY_RU + "СОВЕРШЕННО СЕКРЕТНО\n\n5 мая 1937 г.")

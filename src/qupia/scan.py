@@ -252,22 +252,22 @@ def scan(paths: list[str], store: Store, settings: Settings, executor: str = "lo
     # complete, and only the last carries the archive's stat: a scan killed half-way through
     # an archive finds it unfinished and reads it again (its members' rows are replaced).
     members: list[FileResult] = []
+    archive = ""  # the archive whose members are in *members*
 
     def flush() -> None:
         if members:
-            container = members[0].path.split(MEMBER, 1)[0]
             for n, member in enumerate(members, 1):
-                record(member, stats.get(container) if n == len(members) else None)
+                record(member, stats.get(archive) if n == len(members) else None)
             members.clear()
             bar.update(1)
 
     try:
         for result in results:
             container = result.path.split(MEMBER, 1)[0]
-            if members and not result.path.startswith(members[0].path.split(MEMBER, 1)[0]
-                                                      + MEMBER):
+            if members and container != archive:
                 flush()
             if container != result.path and container in stats:
+                archive = container
                 members.append(result)
                 continue
             record(result, stats.get(result.path))
