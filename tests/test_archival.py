@@ -11,9 +11,9 @@ import pytest
 from qupia.engine import check_file
 from qupia.markings import load
 from qupia.markings.dates import find_dates, line_date
-from qupia.markings.fold import fold
 from qupia.model import Level
 from qupia.settings import Settings
+from qupia.text.fold import fold
 
 BODY_RU = "\n\nДокладываю о ходе работ.\n\n"
 BODY_KK = "\n\nЖұмыстың барысы туралы баяндаймын.\n\n"

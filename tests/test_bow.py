@@ -15,7 +15,7 @@ import yaml
 
 from qupia.content.bow import murmur64a
 from qupia.content.model import load_model, load_spacy_model, model_texts, model_windows
-from qupia.markings.fold import fold, latin_to_cyrillic
+from qupia.text.fold import fold, latin_to_cyrillic
 from tests.conftest import ROOT
 
 SETS = ["corpus/src", "corpus/hidden/src", "corpus/public/src", "corpus/public-2/src",

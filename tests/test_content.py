@@ -6,15 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from qupia.content.packs import (
-    literal_prefixes,
-    load_packs,
-    required_literals,
-)
+from qupia.content.packs import load_packs
 from qupia.engine import check_file
-from qupia.markings.fold import fold
-from qupia.markings.patterns import PatternError
 from qupia.settings import Settings
+from qupia.text.fold import fold
+from qupia.text.literals import literal_prefixes, required_literals
+from qupia.text.patterns import PatternError
 from tests.conftest import ROOT
 from tests.test_corpus import ITEMS_11_14, ITEMS_17
 

@@ -7,7 +7,9 @@ model's weights), so that a short run loads them ready instead of building them 
   text or anything read from a document.
 - Keyed by the SHA-256 of those files, of the Python files that build the object, and of the
   Python version: an edited pattern file or a new qupia builds a new entry (the four newest
-  entries of a name are kept, older ones removed).
+  entries of a name are kept, older ones removed). A Python file is named in the key by its
+  place in the package (``text/fold.py``), so a module moved to another package, which the
+  pickled classes of an older entry would name, makes a new key too.
 - Safe: an entry is written to a temporary file and renamed into place (two processes that
   build it at once each write a whole file; the last rename wins), and starts with the
   SHA-256 of its content, checked before it is read: a truncated or corrupt entry is rebuilt.
@@ -36,6 +38,7 @@ T = TypeVar("T")
 
 _MAGIC = b"qupia-cache/1\n"
 _KEEP = 4  # entries kept per name
+_PACKAGE = Path(__file__).parent
 
 
 def _mtime(path: Path) -> float:
@@ -68,9 +71,17 @@ def key_of(files: Iterable[Path], *extra: str) -> str:
     for part in extra:
         digest.update(b"\0" + part.encode())
     for path in files:
-        digest.update(b"\0" + path.name.encode() + b"\0")
+        digest.update(b"\0" + _name(path).encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _name(path: Path) -> str:
+    """A file as named in a key: a module of qupia by its place in the package, any other file
+    (a pattern pack, a model) by its name, wherever it lies."""
+    if path.suffix == ".py" and path.parent.is_relative_to(_PACKAGE):
+        return path.relative_to(_PACKAGE).as_posix()
+    return path.name
 
 
 def cached(name: str, files: Iterable[Path], build: Callable[[], T], *extra: str) -> T:

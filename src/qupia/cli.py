@@ -105,7 +105,7 @@ class _Group(_Translated, click.Group):
             click.echo(f"qupia: {_printable(str(exc))}", err=True)
             sys.exit(2)
         except Exception as exc:
-            patterns = sys.modules.get("qupia.markings.patterns")  # loaded if patterns were read
+            patterns = sys.modules.get("qupia.text.patterns")  # loaded if patterns were read
             if patterns is None or not isinstance(exc, patterns.PatternError):
                 raise
             click.echo(f"qupia: {_printable(str(exc))}", err=True)

@@ -34,11 +34,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from qupia.content.detect import Text
-from qupia.content.packs import ITEM, Cue, CueSpec, _compile
+from qupia.content.matcher import Cue
+from qupia.content.pack_schema import ITEM, CueSpec
+from qupia.content.packs import compile_cue
 from qupia.fsio import read_regular
 from qupia.i18n import _
-from qupia.markings.patterns import PatternError, load_yaml
 from qupia.model import CategoryMatch, Level, ListMatch, Marking
+from qupia.text.patterns import PatternError, load_yaml
 
 
 class ListItemSpec(BaseModel):
@@ -93,7 +95,7 @@ def _load(path_str: str) -> DepartmentalList:
     if len(set(ids)) != len(ids):
         raise PatternError(f"{path}: duplicate item ids")
     cues = {i.id: tuple(c for n, cue in enumerate(i.cues)
-                        for c in _compile(cue, i.id, False, str(path), f"{i.id}#{n}"))
+                        for c in compile_cue(cue, i.id, False, str(path), f"{i.id}#{n}"))
             for i in spec.items}
     return DepartmentalList(spec.organisation, spec.min_score, tuple(spec.items), cues)
 

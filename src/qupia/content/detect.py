@@ -32,12 +32,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qupia.content.matcher import Packs, Scan
 from qupia.content.model import load_model, models_dir, predict
-from qupia.content.packs import Packs, load_packs
+from qupia.content.packs import load_packs
 from qupia.content.signals import Signals, load_signals
 from qupia.markings import Pack
-from qupia.markings.fold import fold, latin_to_cyrillic
 from qupia.model import CategoryMatch, Document, Evidence
+from qupia.text.fold import fold, latin_to_cyrillic
 
 ITEM_FEATURES = ("bias", "cue", "cue_share", "p_article", "p_group", "specific", "discussion")
 DOC_FEATURES = ("bias", "logit_group", "p_article_max", "cue_max", "cue_top3", "p_x_cue",
@@ -150,12 +151,13 @@ class ItemEvidence:
     words: tuple[str, ...] = ()  # the words each cue matched, the weightiest cue first
 
 
-def cue_scores(packs: Packs, text: Text) -> dict[str, ItemEvidence]:
+def cue_scores(packs: Packs, text: Text, scan: Scan | None = None) -> dict[str, ItemEvidence]:
     """Per item: the cues found (each cue — one YAML entry — once, by its first stem found),
-    where the strongest one first matched, and the exceptions found."""
+    where the strongest one first matched, and the exceptions found. *scan*: text.folded's
+    :meth:`~qupia.content.matcher.Packs.scan`, when the caller has made it."""
     found: dict[str, dict[str, tuple[str, float, int, int]]] = {}
     excepted: dict[str, dict[str, float]] = {}  # item → exception group → weight
-    hits = packs.hits(text.folded)
+    hits = packs.hits(scan if scan is not None else text.folded)
     if text.cyrillic is not None:  # Cyrillic cues on a Latin-script text
         for index, span in packs.hits(text.cyrillic).items():
             hits[index] = min(hits.get(index, span), span)
@@ -192,11 +194,11 @@ class Features:
 
 
 def features(packs: Packs, signals: Signals, text: Text, probs: dict[str, float],
-             genre: dict[str, int] | None = None) -> Features:
+             genre: dict[str, int] | None = None, scan: Scan | None = None) -> Features:
     """The features of *text*. *genre*: the discussion signals of the whole document when
     *text* is a segment of it: a law's or a news story's language anywhere in a document says
     what kind of document every part of it is."""
-    evidence = cue_scores(packs, text)
+    evidence = cue_scores(packs, text, scan)
     # Signals are densities: the first SAMPLE characters tell them as well as the whole.
     original, folded = text.original[:SAMPLE], text.folded[:SAMPLE]
     specific = Signals.count(signals.specific, original, folded)
@@ -371,7 +373,7 @@ def _without(text: Text, spans: tuple[tuple[int, int], ...]) -> Text:
                 _blank(text.cyrillic, spans) if text.cyrillic is not None else None)
 
 
-def _best_segments(text: Text, packs: Packs) -> list[tuple[int, int]]:
+def _best_segments(text: Text, packs: Packs, scan: Scan) -> list[tuple[int, int]]:
     """The parts to read on their own: the segments (all, or the MAX_SEGMENTS with the most
     cue weight), and the sections (:func:`sections`, likewise)."""
     out = []
@@ -379,7 +381,7 @@ def _best_segments(text: Text, packs: Packs) -> list[tuple[int, int]]:
         if len(parts) <= MAX_SEGMENTS:
             out += parts
             continue
-        weight = packs.spread(text.folded, parts)  # features() has just matched it: reused
+        weight = packs.spread(scan, parts)  # the scan features() matched: no second pass
         ranked = sorted(range(len(parts)), key=lambda k: -weight[k])[:MAX_SEGMENTS]
         out += [parts[k] for k in sorted(ranked) if weight[k] > 0]
     return out
@@ -420,7 +422,8 @@ def analyse(
     # discussion: blanked, so the rest is read as it would be without it
     text = _without(text, blocks)
     probs = predict(resources.nlp, text.for_model)
-    feats = features(resources.packs, resources.signals, text, probs)
+    scan = resources.packs.scan(text.folded)  # one automaton pass, for the cues and spread
+    feats = features(resources.packs, resources.signals, text, probs, scan=scan)
     doc_scores, _ = decide(cal, feats, threshold)
     source = {g: (feats, probs, 0) for g in GROUPS}  # the reading each group's score is from
     limits = {g: cal.doc_threshold[g] if threshold is None else threshold for g in GROUPS}
@@ -428,7 +431,7 @@ def analyse(
     # the whole document's reading and evidence)
     open_groups = [g for g in GROUPS if doc_scores[g] < limits[g]]
     if not feats.legal_act and open_groups:
-        for start, end in _best_segments(text, resources.packs):
+        for start, end in _best_segments(text, resources.packs, scan):
             part = _part(text, start, end)
             part_probs = predict(resources.nlp, part.for_model)
             part_feats = features(resources.packs, resources.signals, part, part_probs)

@@ -6,7 +6,7 @@ ART17 (it holds Article 17(1) facts) and A11, A12, A13, A14 (which article's fac
 pipeline and its training config are made by ``models/train_content.py`` (``make model``).
 
 spaCy has no Kazakh language (``spacy.blank("kk")`` raises E048), so the pipeline is the
-multi-language ``xx`` one; text is folded (:mod:`qupia.markings.fold`), digits become 0 and
+multi-language ``xx`` one; text is folded (:mod:`qupia.text.fold`), digits become 0 and
 line breaks spaces before it is tokenised (spaCy's tokenizer runs about 20× faster without
 line breaks: docs/measurements.md), and it is read in chunks (:func:`model_texts`).
 """

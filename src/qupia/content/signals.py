@@ -10,8 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from qupia.markings.fold import fold_regex
-from qupia.markings.patterns import PatternError, load_yaml, patterns_dir
+from qupia.text.fold import fold_regex
+from qupia.text.patterns import PatternError, load_yaml, patterns_dir
 
 
 class SignalSpec(BaseModel):
@@ -188,7 +188,7 @@ def _load(path_str: str) -> Signals:
 
     path = Path(path_str)
     here = Path(__file__).parent
-    code = [here / "signals.py", here.parent / "markings" / "fold.py"]
+    code = [here / "signals.py", here.parent / "text" / "fold.py"]
     try:
         return cache.cached("signals", [path, *code], lambda: _compile_signals(path))
     except OSError as exc:

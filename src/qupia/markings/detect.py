@@ -23,7 +23,6 @@ from typing import Any
 import regex
 
 from qupia.markings.dates import find_dates, line_date, parse_date
-from qupia.markings.fold import fold
 from qupia.markings.metadata import detect_metadata
 from qupia.markings.patterns import FormSpec, Pack, form_index, letters
 from qupia.model import (
@@ -36,6 +35,7 @@ from qupia.model import (
     Region,
     Requisites,
 )
+from qupia.text.fold import fold
 
 #: The Law "On State Secrets" took effect on 15 March 1999; marks on older documents are legacy.
 LAW_DATE = date(1999, 3, 15)

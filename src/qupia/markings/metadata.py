@@ -31,9 +31,10 @@ import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from qupia.markings.fold import fold, fold_regex
-from qupia.markings.patterns import PatternError, load_yaml, patterns_dir, phrase_regex
+from qupia.markings.patterns import phrase_regex
 from qupia.model import Block, Level, Marking, Region
+from qupia.text.fold import fold, fold_regex
+from qupia.text.patterns import PatternError, load_yaml, patterns_dir
 
 MetaLevel = Literal["special-importance", "top-secret", "secret", "limited", "public"]
 

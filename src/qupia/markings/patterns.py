@@ -7,44 +7,17 @@ and the pack is compiled once per process.
 from __future__ import annotations
 
 import functools
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from qupia.markings.fold import DIGIT_GLYPHS, HOMOGLYPHS, INVISIBLE, fold, fold_regex
 from qupia.model import Level
-
-
-class PatternError(Exception):
-    """The pattern pack is invalid; the message names the file and line."""
-
-
-def load_yaml(text: str) -> Any:
-    """Parse YAML with libyaml's C parser when PyYAML has it (ten times faster than the pure
-    Python one on the category packs, which start-up reads), else the Python one."""
-    import yaml  # only when a pack is compiled; a cached pack needs no YAML
-
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-
-def patterns_dir() -> Path:
-    """The pattern packs: ``$QUPIA_PATTERNS``, else the package's ``qupia/data/patterns``.
-
-    In the repository ``src/qupia/data/patterns`` is a symlink to the top-level ``patterns/``;
-    a built wheel (what pre-commit installs from a clone) holds a copy. Where the symlink is
-    not there (a checkout without symlinks), the repository's ``patterns/`` is used.
-    """
-    env = os.environ.get("QUPIA_PATTERNS")
-    if env:
-        return Path(env)
-    packaged = Path(__file__).resolve().parents[1] / "data" / "patterns"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[3] / "patterns"
-
+from qupia.text.fold import DIGIT_GLYPHS, HOMOGLYPHS, INVISIBLE, fold, fold_regex
+from qupia.text.patterns import PatternError, literal_first, load_yaml, patterns_dir
 
 Kind = Literal["legal", "limited", "declassified", "legacy", "nonstandard"]
 
@@ -154,41 +127,6 @@ def _phrase_parts(phrase: str) -> tuple[str, str]:
     return first, rf"{body[len(first):]}(?!\w)"
 
 
-def _literal_first(source: str) -> tuple[str, str] | None:
-    """A form's own regex cut after its first character when that is a plain literal
-    ("гриф\\s*…", "№\\s*\\d…") and the regex has no top-level alternative; else None."""
-    if len(split_branches(source)) != 1:
-        return None
-    if not source or not (source[0].isalpha() or source[0] == "№") or source[1:2] in (
-            "*", "+", "?", "{"):
-        return None
-    return re.escape(source[0]), source[1:]
-
-
-def split_branches(source: str) -> list[str]:
-    """The top-level alternatives of a regex (``a|b(c|d)`` → ``a``, ``b(c|d)``), so that each
-    gets its own literal anchor."""
-    parts, depth, in_class, escaped, start = [], 0, False, False, 0
-    for i, ch in enumerate(source):
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(source[start:i])
-            start = i + 1
-    parts.append(source[start:])
-    return parts
-
-
 def _matcher(alternatives: list[tuple[int, str, tuple[str, str] | None]]) -> re.Pattern[str]:
     """One pattern for every form. Group ``f<i>_<n>`` is an alternative of ``forms[i]``.
 
@@ -295,8 +233,10 @@ def _load(path_str: str) -> Pack:
 
     path = Path(path_str)
     here = Path(__file__).parent
+    code = [here / "patterns.py", here.parent / "text" / "fold.py",
+            here.parent / "text" / "patterns.py"]
     try:
-        return cache.cached("markings", [path, here / "patterns.py", here / "fold.py"],
+        return cache.cached("markings", [path, *code],
                             lambda: _compile_pack(path))
     except OSError as exc:
         raise PatternError(f"{path}: cannot read: {exc.strerror}") from None
@@ -338,7 +278,7 @@ def _compile_pack(path: Path) -> Pack:
     alternatives: list[tuple[int, str, tuple[str, str] | None]] = []
     for index, form in enumerate(spec.forms):
         sources = [(phrase_regex(p), _phrase_parts(p)) for p in form.phrases]
-        sources += [(f"(?:{fold_regex(r)})", _literal_first(fold_regex(r))) for r in form.regex]
+        sources += [(f"(?:{fold_regex(r)})", literal_first(fold_regex(r))) for r in form.regex]
         for src, cut in sources:
             try:
                 re.compile(src)

@@ -24,9 +24,9 @@ How to fix
 from __future__ import annotations
 
 from qupia.i18n import _, place
-from qupia.markings.fold import fold
 from qupia.model import Finding, Level
 from qupia.rules.base import Facts, finding, quoted
+from qupia.text.fold import fold
 
 CODE = "QP303"
 NAME = "nonstandard-marking"

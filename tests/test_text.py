@@ -1,0 +1,68 @@
+"""The shared text layer (qupia.text) and what the stages build on it: cache keys that follow
+a moved module, and a cue matcher whose results depend only on the text it is given."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from pathlib import Path
+
+import qupia
+from qupia import cache
+from qupia.content.packs import load_packs
+from qupia.text.fold import fold
+
+PACKAGE = Path(qupia.__file__).parent
+
+
+def test_a_module_is_named_in_a_cache_key_by_its_place_in_the_package(tmp_path: Path) -> None:
+    assert cache._name(PACKAGE / "text" / "fold.py") == "text/fold.py"
+    assert cache._name(PACKAGE / "markings" / "fold.py") == "markings/fold.py"
+    # the same module text elsewhere (as it was before a move) gives another key
+    copy = tmp_path / "fold.py"
+    copy.write_bytes((PACKAGE / "text" / "fold.py").read_bytes())
+    assert cache.key_of([copy]) != cache.key_of([PACKAGE / "text" / "fold.py"])
+    # a pattern file is named by its name only: the same pack in two places, one key
+    for where in ("a", "b"):
+        (tmp_path / where).mkdir()
+        (tmp_path / where / "art11.yaml").write_text("items: []\n")
+    assert cache.key_of([tmp_path / "a" / "art11.yaml"]) == cache.key_of(
+        [tmp_path / "b" / "art11.yaml"])
+
+
+def test_an_entry_naming_a_moved_module_is_rebuilt(tmp_path: Path, monkeypatch) -> None:
+    """An entry pickled when fold lived in qupia.markings: loading it fails, so it is built
+    again and replaced, whatever its key."""
+    folder = tmp_path / "c"
+    monkeypatch.setenv("QUPIA_CACHE_DIR", str(folder))
+    source = tmp_path / "source.txt"
+    source.write_text("s")
+    payload = b"cqupia.markings.fold\nfold\n."  # pickle: the global qupia.markings.fold.fold
+    folder.mkdir()
+    entry = folder / f"t-{cache.key_of([source], 't')[:40]}.pickle"
+    entry.write_bytes(cache._MAGIC + hashlib.sha256(payload).digest() + payload)
+    try:
+        pickle.loads(payload)
+        raise AssertionError("qupia.markings.fold still exists")
+    except ModuleNotFoundError:
+        pass
+    assert cache.cached("t", [source], lambda: "rebuilt") == "rebuilt"
+    assert cache.cached("t", [source], lambda: "again") == "rebuilt"  # the new entry is read
+
+
+LONG = ("Войсковая часть 12345 дислоцируется в пос. Сарыозек. " * 3
+        + "Погода была хорошая, дети гуляли в парке. " * 40
+        + "Шифр связи и позывные узла меняются ежемесячно. " * 3)
+
+
+def test_spread_depends_only_on_its_text() -> None:
+    packs = load_packs()
+    folded = fold(LONG)
+    parts = [(0, 200), (150, 1200), (1200, len(folded))]
+    scan = packs.scan(folded)
+    assert packs.hits(scan) == packs.hits(folded)
+    alone = packs.spread(folded, parts)
+    assert alone == packs.spread(scan, parts)
+    assert alone[0] > 0 and alone[2] > 0 and alone[1] < alone[0]  # cues at both ends only
+    packs.hits(fold("Шифр связи и позывные"))  # another text read in between changes nothing
+    assert packs.spread(folded, parts) == alone
