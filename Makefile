@@ -36,7 +36,7 @@ demo: setup
 # processes, the real pre-commit, evaluation floors, long OCR or cluster runs). CI runs both.
 test: setup
 	$(BIN)/ruff check src tests bench fuzz corpus/build.py corpus/longdocs.py corpus/scanlib.py \
-	  corpus/scans.py models
+	  corpus/scans.py corpus/excerpts.py models
 	$(BIN)/pytest -q -m "not slow"
 
 test-slow: setup
@@ -105,6 +105,8 @@ eval: corpus
 	$(BIN)/qupia eval corpus/archival --split all --output corpus/eval-archival.json
 	$(BIN)/python corpus/build.py corpus/public-3/src corpus/public-3/build
 	$(BIN)/qupia eval corpus/public-3 --split all --output corpus/eval-public-3.json
+	$(BIN)/python corpus/build.py corpus/public-4/src corpus/public-4/build
+	$(BIN)/qupia eval corpus/public-4 --split all --output corpus/eval-public-4.json
 
 # Long documents made from dev documents: one disclosing section among ten others.
 eval-long: corpus

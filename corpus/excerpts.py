@@ -1,0 +1,292 @@
+"""Cut excerpts of official legal acts (one to three articles each) into corpus sources.
+
+Usage::
+
+    python corpus/excerpts.py --git-dir MIRROR.git          # the kz-laws mirror (bare git dir)
+    python corpus/excerpts.py --texts DIR                   # stored copies DIR/<commit>/<path>
+    python corpus/excerpts.py --git-dir MIRROR.git --check  # compare with the committed YAMLs
+
+The texts are the official acts of the Republic of Kazakhstan as the CC0 Git mirror of the
+official legal database keeps them (https://github.com/quyse/kz-laws; folders ``kaz/`` and
+``rus/``, files named by the zan.gov.kz document number). Official acts are not objects of
+copyright (Law of RK "On Copyright and Related Rights", art. 8); each source YAML names its
+act, the pinned commit and path, and the articles cut.
+
+Every act of ``ACTS`` below is read at its pinned commit (``git show COMMIT:PATH``), split
+into its articles at the Markdown headings (``## 5-бап. …`` / ``## Статья 5. …``) and cut:
+each entry of ``cuts`` is one excerpt of those consecutive articles, word for word. How the
+excerpt is pasted is drawn from a random generator seeded by ``SEED``, the act and the cut
+(so adding acts never changes the excerpts already written): with or without the act's title
+line, with or without the article heading, with the amendment notes ("Сноска. …",
+"Ескерту. …") as the database has them or without them, and now and then only the numbered
+items of an article; the file format is drawn the same way. Only Markdown marks are removed
+(heading marks, link brackets); wording, numbering, notes and slips are the source's.
+
+The acts are split by whole act (``split``): ``train`` and ``dev`` go to
+``corpus/src/law-excerpts/`` (``lx-<lang>-NNN``, recorded in ``corpus/splits.json``),
+``heldout`` to the held-out set ``corpus/public-4/src/`` (``p4-<lang>-NNN``), never tuned on.
+Acts of corpus/public, public-2 and public-3 are never put in train or dev.
+
+Labels: every excerpt is a hard negative (public text, no mark, nothing to report).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = 13
+REPO = "https://github.com/quyse/kz-laws/blob"
+TRAIN_DIR = ROOT / "corpus" / "src" / "law-excerpts"
+HELDOUT_DIR = ROOT / "corpus" / "public-4" / "src"
+SPLITS = ROOT / "corpus" / "splits.json"
+
+# Acts in corpus/public, public-2 and public-3 (document numbers): held out already.
+PUBLIC_ACTS = {
+    "104195", "104201", "104224", "104314", "104328", "104334", "108536", "113146", "123314",
+    "129650", "144582", "14657", "151312", "156683", "161088", "1889", "20494", "22504",
+    "22989", "23044", "3686", "42587", "51541", "528", "52809", "62771", "63315", "63612",
+    "70141", "72730", "7539", "78725", "79133", "85731", "90486", "95458", "95592", "95699",
+    "97326",
+}
+
+# key: the act in short; path: kaz/NNN.md or rus/NNN.md; commit: the pinned stored version;
+# split: train | dev | heldout; cuts: article numbers (strings, as numbered in the act).
+ACTS: list[dict[str, Any]] = [
+    {"key": "state-secrets-protection-1995", "path": "kaz/104239.md",
+     "commit": "67d8ac0629b450bb531c4658df9e506eab7e11e2", "split": "train",
+     "cuts": [["1"], ["4"], ["5"], ["9"], ["11"], ["12"]]},
+    {"key": "space-activity", "path": "kaz/62908.md",
+     "commit": "0447aa18053942d5e967bd3e03de5be0d5a373bc", "split": "train",
+     "cuts": [["2"], ["3"], ["4"], ["5"], ["6", "7"]]},
+    {"key": "geodesy-cartography", "path": "kaz/12674.md",
+     "commit": "0a6423af5c206e8d486aa10edb725e84b7070f51", "split": "dev",
+     "cuts": [["2", "3"], ["5"]]},
+    {"key": "state-of-emergency", "path": "kaz/14470.md",
+     "commit": "0d13a54bc6059bad4dbd72663b48bafe23dcf8a0", "split": "train",
+     "cuts": [["1"], ["2", "3"], ["4"], ["6"], ["7"], ["8"], ["10", "11"]]},
+    {"key": "semipalatinsk-test-site-victims", "path": "kaz/104246.md",
+     "commit": "0da63e563a88a43703272b33a395ed90f294c854", "split": "train",
+     "cuts": [["1"], ["3"], ["4"], ["5"], ["6", "7"], ["8", "9"], ["11"], ["14"]]},
+    {"key": "fire-safety-1996", "path": "kaz/104408.md",
+     "commit": "04fd03aec97a977f8e11b1f721677c9760ec6570", "split": "heldout",
+     "cuts": [["2", "3"], ["4"], ["7"], ["8"], ["9"]]},
+    {"key": "state-service-2015", "path": "kaz/95690.md",
+     "commit": "09dc261d8b0118831103357f8d8741cab82e4925", "split": "dev",
+     "cuts": [["2"], ["3"], ["4"]]},
+    {"key": "military-duty-2005", "path": "kaz/24809.md",
+     "commit": "0d73a0e1c2cbcd5ca0ad32c8881080059f742b20", "split": "heldout",
+     "cuts": [["2"], ["3"], ["4"], ["6"]]},
+    {"key": "rescue-services", "path": "kaz/104130.md",
+     "commit": "0c4189a90d3a20ec8fe8c56e6473b8f11b8d5ee0", "split": "train",
+     "cuts": [["2", "3"], ["5"], ["6"], ["8"]]},
+    {"key": "weapons-control", "path": "kaz/1890.md",
+     "commit": "066848f9006b49fdfaf9e5d53bf41a837a7a7ee0", "split": "train",
+     "cuts": [["2", "3"], ["4"], ["6"], ["7-1"], ["7-3"], ["8"]]},
+    {"key": "internal-troops", "path": "rus/104092.md",
+     "commit": "02950fe3364bc18f855a30ef19dd97db4639ea00", "split": "train",
+     "cuts": [["1"], ["3"], ["5", "6"], ["7"], ["9"]]},
+    {"key": "national-security-1998", "path": "rus/844.md",
+     "commit": "0640105e748313013a8b953c5d9a879e9ec2ceb4", "split": "dev",
+     "cuts": [["2", "3"], ["4"], ["6", "7"], ["9"], ["10"]]},
+    {"key": "republican-guard", "path": "rus/104320.md",
+     "commit": "06e021534f77267c3a49b505370c26232b7714ff", "split": "train",
+     "cuts": [["1"], ["2", "3"], ["4"], ["5"], ["8"], ["9"]]},
+    {"key": "export-control-1996", "path": "rus/104356.md",
+     "commit": "0a6efdc6e9db1e3d06c5cd80245fcb226d7e3c7a", "split": "heldout",
+     "cuts": [["2"], ["3", "4"], ["5"], ["5-2"], ["6"]]},
+    {"key": "atmospheric-air", "path": "rus/11570.md",
+     "commit": "2a1607e0ca1634c572a6f64e240691aee3d1d355", "split": "train",
+     "cuts": [["2", "3"], ["4"], ["5", "6"], ["8"], ["10"]]},
+    {"key": "sanitary-epidemiological-2002", "path": "kaz/13705.md",
+     "commit": "0e5bdbd4e22cd49896e567c60439d22a855a1230", "split": "train",
+     "cuts": [["2", "3"], ["4"], ["5"], ["6"]]},
+    {"key": "state-defence-order", "path": "kaz/7898.md",
+     "commit": "2e59f75df1007a088ca63b3b2a125861ff2ec791", "split": "dev",
+     "cuts": [["2"], ["3"], ["4"], ["5", "6"], ["7"], ["8"], ["11"]]},
+    {"key": "biological-safety", "path": "kaz/167955.md",
+     "commit": "cb2c21e167a3591a19db1e534d13514442962118", "split": "heldout",
+     "cuts": [["2", "3"], ["4"], ["5"], ["8"]]},
+    {"key": "civil-defence-1997", "path": "rus/104142.md",
+     "commit": "04b35a73c9b62ff0cfc490db8bea3403434868fb", "split": "train",
+     "cuts": [["1"], ["2"], ["3"], ["4"]]},
+    {"key": "state-service-1999", "path": "rus/4054.md",
+     "commit": "06c9869d3ff290ed388d2a6900b5e8069eab2a02", "split": "dev",
+     "cuts": [["2"], ["3"], ["4"]]},
+    # END ACTS
+]
+
+ARTICLE = re.compile(r"^(?:(?P<kk>\d+(?:-\d+)?)-бап\.|Статья\s+(?P<ru>\d+(?:-\d+)?)\.)\s*")
+NOTE = re.compile(r"^(?:Сноска|Ескерту|Примечание)\b")
+ITEM = re.compile(r"^(?:\d+(?:-\d+)?\)|\d+(?:-\d+)?\.\s|[а-яәіңғүұқөһa-z]\)|-\s|—\s)")
+LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+# The database's inline references to other acts ("K030442, K070212", "P080860"): left out.
+REF = re.compile(r"(?:\s+[A-Z]\d{6,10}_?,?)+(?=\s|$)")
+
+
+def read_source(commit: str, path: str, git_dir: Path | None, texts: Path | None) -> str:
+    """The act's Markdown at the pinned commit: from the mirror or from stored copies."""
+    if git_dir is not None:
+        proc = subprocess.run(
+            ["git", "--git-dir", str(git_dir), "show", f"{commit}:{path}"],
+            capture_output=True, check=True,
+        )
+        return proc.stdout.decode("utf-8")
+    assert texts is not None
+    return (texts / commit / path).read_text(encoding="utf-8")
+
+
+def parse(text: str) -> tuple[str, dict[str, dict[str, Any]]]:
+    """The act's title line and its articles: number -> {heading, paragraphs}."""
+    lines = [REF.sub("", LINK.sub(r"\1", raw)).strip() for raw in text.splitlines()]
+    lines = [line for line in lines if line]
+    # The database prepends a table of contents: the act starts at its title line "# …".
+    start = next((i for i, line in enumerate(lines) if line.startswith("# ")), None)
+    title = lines[start][2:].strip() if start is not None else ""
+    articles: dict[str, dict[str, Any]] = {}
+    current: dict[str, Any] | None = None
+    for line in lines[(start + 1 if start is not None else 0):]:
+        heading = line.lstrip("#").strip()
+        m = ARTICLE.match(heading)
+        # An article heading is a Markdown heading or, in some acts, a short plain line.
+        if m and (line.startswith("#") or len(line) < 300):
+            current = {"heading": heading, "paragraphs": []}
+            articles[m.group("kk") or m.group("ru")] = current
+        elif line.startswith("#"):  # a chapter or section heading ends the article before it
+            current = None
+        elif current is not None:
+            current["paragraphs"].append(line)
+    return title, articles
+
+
+def _variant(rng: random.Random, n_articles: int, paragraphs: list[str]) -> dict[str, Any]:
+    items = [p for p in paragraphs if ITEM.match(p)]
+    only_items = (n_articles == 1 and len(items) >= 3 and sum(map(len, items)) >= 300
+                  and rng.random() < 0.15)
+    return {
+        "title": rng.random() < 0.3,
+        "heading": (not only_items) and rng.random() < 0.75,
+        "notes": rng.random() < 0.8,
+        "only_items": only_items,
+        "format": rng.choices(["txt", "pdf", "docx"], weights=[4, 3, 3])[0],
+    }
+
+
+def cut(act: dict[str, Any], numbers: list[str], title: str,
+        articles: dict[str, dict[str, Any]], index: int) -> dict[str, Any]:
+    """One excerpt: its blocks, format and a note saying how it was cut."""
+    rng = random.Random(f"{SEED}:{act['path']}:{index}")
+    chosen = [articles[n] for n in numbers]
+    v = _variant(rng, len(numbers), chosen[0]["paragraphs"])
+    blocks: list[str] = []
+    if v["title"] and title:
+        blocks.append(title)
+    for art in chosen:
+        paragraphs = list(art["paragraphs"])
+        if not v["notes"]:
+            paragraphs = [p for p in paragraphs if not NOTE.match(p)]
+        if v["only_items"]:
+            paragraphs = [p for p in paragraphs if ITEM.match(p)]
+        if v["heading"]:
+            blocks.append(art["heading"])
+        blocks.extend(paragraphs)
+    kk = act["path"].startswith("kaz/")
+    which = (f"{numbers[0]}-бап" if len(numbers) == 1 else f"{numbers[0]}–{numbers[-1]}-баптар") \
+        if kk else (f"Статья {numbers[0]}" if len(numbers) == 1
+                    else f"Статьи {numbers[0]}–{numbers[-1]}")
+    parts = [which]
+    parts.append("title line" if v["title"] else "no title")
+    if v["only_items"]:
+        parts.append("the numbered items only")
+    else:
+        parts.append("with heading" if v["heading"] else "without heading")
+    has_notes = any(NOTE.match(p) for a in chosen for p in a["paragraphs"])
+    if has_notes:
+        parts.append("notes kept" if v["notes"] else "notes left out")
+    return {"blocks": blocks, "format": v["format"], "how": ", ".join(parts)}
+
+
+def documents(git_dir: Path | None, texts: Path | None) -> list[tuple[Path, dict[str, Any], str]]:
+    """Every excerpt as (file, source dict, comment line), in a stable order."""
+    out: list[tuple[Path, dict[str, Any], str]] = []
+    counters = {("lx", "kk"): 0, ("lx", "ru"): 0, ("p4", "kk"): 0, ("p4", "ru"): 0}
+    for act in ACTS:
+        number = Path(act["path"]).stem
+        if act["split"] != "heldout" and number in PUBLIC_ACTS:
+            raise SystemExit(f"{act['path']} is in a public set: it may only be held out")
+        title, articles = parse(read_source(act["commit"], act["path"], git_dir, texts))
+        lang = "kk" if act["path"].startswith("kaz/") else "ru"
+        prefix = "p4" if act["split"] == "heldout" else "lx"
+        for index, numbers in enumerate(act["cuts"]):
+            missing = [n for n in numbers if n not in articles]
+            if missing:
+                raise SystemExit(f"{act['path']}: no article {missing}")
+            piece = cut(act, numbers, title, articles, index)
+            counters[(prefix, lang)] += 1
+            doc_id = f"{prefix}-{lang}-{counters[(prefix, lang)]:03d}"
+            folder = HELDOUT_DIR if prefix == "p4" else TRAIN_DIR
+            source = {
+                "id": doc_id, "lang": lang, "genre": "legal", "format": piece["format"],
+                "split": "test" if prefix == "p4" else act["split"],
+                "pages": [{"blocks": piece["blocks"]}],
+                "labels": {
+                    "level": None, "limited": False, "declassified": False, "legacy": False,
+                    "items": [], "art17": [], "families": [], "rules": [],
+                    "hard_negative": True, "reference_date": "2026-11-26",
+                    "note": f"excerpt of an official act ({act['key']}): {piece['how']}; "
+                            "public text, nothing to report",
+                },
+            }
+            comment = (f"# source: {REPO}/{act['commit']}/{act['path']} ({title}), "
+                       f"{piece['how']}; cut by corpus/excerpts.py; official document "
+                       "(not an object of copyright, Law of RK on Copyright art. 8)")
+            out.append((folder / f"{doc_id}.yaml", source, comment))
+    return out
+
+
+def render(source: dict[str, Any], comment: str) -> str:
+    body = yaml.safe_dump(source, allow_unicode=True, sort_keys=False, width=100)
+    return comment + "\n" + body
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--git-dir", type=Path, help="the kz-laws mirror's git directory")
+    ap.add_argument("--texts", type=Path, help="stored copies laid out as DIR/<commit>/<path>")
+    ap.add_argument("--check", action="store_true", help="compare, write nothing")
+    args = ap.parse_args(argv)
+    if (args.git_dir is None) == (args.texts is None):
+        ap.error("give exactly one of --git-dir and --texts")
+    docs = documents(args.git_dir, args.texts)
+    differ = 0
+    for path, source, comment in docs:
+        text = render(source, comment)
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                differ += 1
+                print(f"differs: {path.relative_to(ROOT)}")
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    if not args.check:
+        splits = json.loads(SPLITS.read_text(encoding="utf-8"))
+        for path, source, _ in docs:
+            if path.parent == TRAIN_DIR:
+                splits.setdefault(source["id"], source["split"])
+        SPLITS.write_text(json.dumps(splits, indent=0) + "\n",
+                          encoding="utf-8")
+    print(f"{len(docs)} excerpts" + (f", {differ} differ" if args.check else " written"))
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
