@@ -122,6 +122,15 @@ ACTS: list[dict[str, Any]] = [
     {"key": "state-service-1999", "path": "rus/4054.md",
      "commit": "06c9869d3ff290ed388d2a6900b5e8069eab2a02", "split": "dev",
      "cuts": [["2"], ["3"], ["4"]]},
+    {"key": "mass-media", "path": "kaz/3749.md",
+     "commit": "01c7e33b0a9946b2eac254120f935fde6c323f97", "split": "train",
+     "cuts": [["2"], ["3"], ["4"], ["6"], ["7"], ["8", "9"], ["12"]]},
+    {"key": "servicemen-status-1993", "path": "kaz/104186.md",
+     "commit": "0cb60edc3d20a5e09849323394de15a24a1578b2", "split": "train",
+     "cuts": [["1"], ["2"], ["5"], ["6", "7"]]},
+    {"key": "criminal-process-protection", "path": "kaz/6459.md",
+     "commit": "04922a807c5afeb872df5faa2fb84d4f6c410eb0", "split": "heldout",
+     "cuts": [["1-1", "1-2"], ["2"], ["4"], ["5", "6"], ["9"], ["11", "12"]]},
     # END ACTS
 ]
 
