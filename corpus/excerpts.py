@@ -60,7 +60,8 @@ PUBLIC_ACTS = {
 }
 
 # key: the act in short; path: kaz/NNN.md or rus/NNN.md; commit: the pinned stored version;
-# split: train | dev | heldout; cuts: article numbers (strings, as numbered in the act).
+# split: train | dev | heldout; cuts: article numbers (strings, as numbered in the act);
+# headed: False for acts whose article line is the article's first sentence (budget laws).
 ACTS: list[dict[str, Any]] = [
     {"key": "state-secrets-protection-1995", "path": "kaz/104239.md",
      "commit": "67d8ac0629b450bb531c4658df9e506eab7e11e2", "split": "train",
@@ -131,12 +132,32 @@ ACTS: list[dict[str, Any]] = [
     {"key": "criminal-process-protection", "path": "kaz/6459.md",
      "commit": "04922a807c5afeb872df5faa2fb84d4f6c410eb0", "split": "heldout",
      "cuts": [["1-1", "1-2"], ["2"], ["4"], ["5", "6"], ["9"], ["11", "12"]]},
+    {"key": "atomic-energy-1997", "path": "rus/104136.md",
+     "commit": "082dc90fdf163f386a3d2d2ad4e15f7626f94c39", "split": "dev",
+     "cuts": [["2"], ["3"], ["4"], ["6", "7"]]},
+    {"key": "emergencies-1996", "path": "rus/104370.md",
+     "commit": "093b46ad7cd2b5c2b60826a4cf68692950ee69f5", "split": "train",
+     "cuts": [["3"], ["4"], ["6"], ["7"], ["8", "9"]]},
+    {"key": "border-service", "path": "rus/104340.md",
+     "commit": "33f35186a430d34937c38392934ed7bcdcbaa578", "split": "heldout",
+     "cuts": [["1"], ["2", "3"], ["4"], ["5-1"], ["6"]]},
+    {"key": "republican-budget-2017-2019", "path": "kaz/107850.md",
+     "commit": "091e78d159dc142f5385ece4ad6542db8e519bb4", "split": "train", "headed": False,
+     "cuts": [["2"], ["3", "4"], ["7"], ["9"], ["15", "16"], ["17", "18", "19"], ["20", "21"]]},
+    {"key": "budget-system-1993", "path": "rus/104041.md",
+     "commit": "1792515e0a4a7ce119756b74269a28eecc9fdfb1", "split": "heldout",
+     "cuts": [["4"], ["5"], ["6"], ["9"], ["10", "11"], ["12"], ["16"]]},
+    {"key": "state-guard-service", "path": "kaz/104324.md",
+     "commit": "0e662f57b1079e442b6de1eba6de4f1b10536060", "split": "train",
+     "cuts": [["1"], ["1-1"], ["1-3"], ["2"], ["3", "4"], ["4-1"]]},
     # END ACTS
 ]
 
 ARTICLE = re.compile(r"^(?:(?P<kk>\d+(?:-\d+)?)-бап\.|Статья\s+(?P<ru>\d+(?:-\d+)?)\.)\s*")
 NOTE = re.compile(r"^(?:Сноска|Ескерту|Примечание)\b")
 ITEM = re.compile(r"^(?:\d+(?:-\d+)?\)|\d+(?:-\d+)?\.\s|[а-яәіңғүұқөһa-z]\)|-\s|—\s)")
+# A plain-line section or chapter heading ("РАЗДЕЛ II", "Глава 3.", "2 тарау."): ends an article.
+SECTION = re.compile(r"^(?:РАЗДЕЛ|Раздел|ГЛАВА|Глава)\s+[IVXLC\d]+\b|^\d+(?:-\d+)?\s*-?\s*(?:тарау|ТАРАУ|бөлім|БӨЛІМ)\b")
 LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 # The database's inline references to other acts ("K030442, K070212", "P080860"): left out.
 REF = re.compile(r"(?:\s+[A-Z]\d{6,10}_?,?)+(?=\s|$)")
@@ -154,7 +175,7 @@ def read_source(commit: str, path: str, git_dir: Path | None, texts: Path | None
     return (texts / commit / path).read_text(encoding="utf-8")
 
 
-def parse(text: str) -> tuple[str, dict[str, dict[str, Any]]]:
+def parse(text: str, headed: bool = True) -> tuple[str, dict[str, dict[str, Any]]]:
     """The act's title line and its articles: number -> {heading, paragraphs}."""
     lines = [REF.sub("", LINK.sub(r"\1", raw)).strip() for raw in text.splitlines()]
     lines = [line for line in lines if line]
@@ -167,11 +188,11 @@ def parse(text: str) -> tuple[str, dict[str, dict[str, Any]]]:
         heading = line.lstrip("#").strip()
         m = ARTICLE.match(heading)
         # An article heading is a Markdown heading or, in some acts, a short plain line.
-        if m and (line.startswith("#") or len(line) < 300):
+        if m and (line.startswith("#") or len(line) < 300 or not headed):
             current = {"heading": heading, "paragraphs": []}
             articles[m.group("kk") or m.group("ru")] = current
-        elif line.startswith("#"):  # a chapter or section heading ends the article before it
-            current = None
+        elif line.startswith("#") or (len(line) < 200 and SECTION.match(line)):
+            current = None  # a chapter or section heading ends the article before it
         elif current is not None:
             current["paragraphs"].append(line)
     return title, articles
@@ -205,7 +226,7 @@ def cut(act: dict[str, Any], numbers: list[str], title: str,
             paragraphs = [p for p in paragraphs if not NOTE.match(p)]
         if v["only_items"]:
             paragraphs = [p for p in paragraphs if ITEM.match(p)]
-        if v["heading"]:
+        if v["heading"] or not act.get("headed", True):
             blocks.append(art["heading"])
         blocks.extend(paragraphs)
     kk = act["path"].startswith("kaz/")
@@ -216,7 +237,7 @@ def cut(act: dict[str, Any], numbers: list[str], title: str,
     parts.append("title line" if v["title"] else "no title")
     if v["only_items"]:
         parts.append("the numbered items only")
-    else:
+    elif act.get("headed", True):
         parts.append("with heading" if v["heading"] else "without heading")
     has_notes = any(NOTE.match(p) for a in chosen for p in a["paragraphs"])
     if has_notes:
@@ -232,7 +253,8 @@ def documents(git_dir: Path | None, texts: Path | None) -> list[tuple[Path, dict
         number = Path(act["path"]).stem
         if act["split"] != "heldout" and number in PUBLIC_ACTS:
             raise SystemExit(f"{act['path']} is in a public set: it may only be held out")
-        title, articles = parse(read_source(act["commit"], act["path"], git_dir, texts))
+        title, articles = parse(read_source(act["commit"], act["path"], git_dir, texts),
+                                act.get("headed", True))
         lang = "kk" if act["path"].startswith("kaz/") else "ru"
         prefix = "p4" if act["split"] == "heldout" else "lx"
         for index, numbers in enumerate(act["cuts"]):
