@@ -150,17 +150,24 @@ ACTS: list[dict[str, Any]] = [
     {"key": "state-guard-service", "path": "kaz/104324.md",
      "commit": "0e662f57b1079e442b6de1eba6de4f1b10536060", "split": "train",
      "cuts": [["1"], ["1-1"], ["1-3"], ["2"], ["3", "4"], ["4-1"]]},
+    {"key": "ecological-expertise-1997", "path": "kaz/104128.md",
+     "commit": "73dbf21bfc8334e469878bc3037bd4ec3e1c01ed", "split": "train",
+     "cuts": [["2", "3"], ["4"], ["5"], ["6"], ["7"], ["8", "9"], ["12"]]},
+    {"key": "contract-military-service", "path": "kaz/8413.md",
+     "commit": "1cd92f2c81105f53f50f06f3ed92e29b37d003c0", "split": "dev",
+     "cuts": [["2", "3"], ["4"], ["5"], ["6"], ["7"], ["8", "9"], ["11"], ["12"]]},
     # END ACTS
 ]
 
 ARTICLE = re.compile(r"^(?:(?P<kk>\d+(?:-\d+)?)-бап\.|Статья\s+(?P<ru>\d+(?:-\d+)?)\.)\s*")
-NOTE = re.compile(r"^(?:Сноска|Ескерту|Примечание)\b")
+NOTE = re.compile(r"^(?:Сноска|Ескерту|ЕСКЕРТУ|Примечание)\b")
 ITEM = re.compile(r"^(?:\d+(?:-\d+)?\)|\d+(?:-\d+)?\.\s|[а-яәіңғүұқөһa-z]\)|-\s|—\s)")
 # A plain-line section or chapter heading ("РАЗДЕЛ II", "Глава 3.", "2 тарау."): ends an article.
-SECTION = re.compile(r"^(?:РАЗДЕЛ|Раздел|ГЛАВА|Глава)\s+[IVXLC\d]+\b|^\d+(?:-\d+)?\s*-?\s*(?:тарау|ТАРАУ|бөлім|БӨЛІМ)\b")
+SECTION = re.compile(r"^(?:РАЗДЕЛ|Раздел|ГЛАВА|Глава)\s+[IVXLC\d]+\b"
+                     r"|^\d+(?:-\d+)?\s*-?\s*(?:тарау|ТАРАУ|бөлім|БӨЛІМ)\b")
 LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 # The database's inline references to other acts ("K030442, K070212", "P080860"): left out.
-REF = re.compile(r"(?:\s+[A-Z]\d{6,10}_?,?)+(?=\s|$)")
+REF = re.compile(r"(?:(?:^|\s+)[A-Z]\d{6,10}_?,?)+(?=\s|$)")
 
 
 def read_source(commit: str, path: str, git_dir: Path | None, texts: Path | None) -> str:
