@@ -156,6 +156,15 @@ ACTS: list[dict[str, Any]] = [
     {"key": "contract-military-service", "path": "kaz/8413.md",
      "commit": "1cd92f2c81105f53f50f06f3ed92e29b37d003c0", "split": "dev",
      "cuts": [["2", "3"], ["4"], ["5"], ["6"], ["7"], ["8", "9"], ["11"], ["12"]]},
+    {"key": "weapons-control-1993", "path": "rus/104215.md",
+     "commit": "4b5b329fc7c35c197997c757c89a43774ad38326", "split": "train",
+     "cuts": [["2"], ["3", "4"], ["5"], ["7", "8"], ["9"], ["13"], ["14"]]},
+    {"key": "citizens-health-1997", "path": "rus/104161.md",
+     "commit": "36436d4240c28284a674b87f1f0aee56490050b9", "split": "dev",
+     "cuts": [["6"], ["7"], ["8", "9"], ["10"], ["11", "12"], ["13"], ["14"], ["17"]]},
+    {"key": "security-activity", "path": "rus/7217.md",
+     "commit": "016d5d0a49c53451776c50e53ae765a1ca4c302d", "split": "heldout",
+     "cuts": [["1"], ["1-1"], ["2", "3"], ["4"], ["5"], ["7"], ["9"]]},
     # END ACTS
 ]
 
