@@ -165,6 +165,15 @@ ACTS: list[dict[str, Any]] = [
     {"key": "security-activity", "path": "rus/7217.md",
      "commit": "016d5d0a49c53451776c50e53ae765a1ca4c302d", "split": "heldout",
      "cuts": [["1"], ["1-1"], ["2", "3"], ["4"], ["5"], ["7"], ["9"]]},
+    {"key": "public-order-participation", "path": "kaz/20570.md",
+     "commit": "0e051fa5f8da504861f88392681921ab79cfd121", "split": "heldout",
+     "cuts": [["1"], ["2"], ["3"], ["4"], ["6"], ["8", "9"]]},
+    {"key": "protected-natural-areas", "path": "kaz/28852.md",
+     "commit": "06a23b5ec3645c13eb17e2b3e5b93e7e8b2e0d6e", "split": "train",
+     "cuts": [["2"], ["3"], ["4", "5"], ["6"], ["7"]]},
+    {"key": "law-enforcement-service", "path": "kaz/56792.md",
+     "commit": "0319ec78f4b5370f432528e14c445356412cc354", "split": "train",
+     "cuts": [["2", "3"], ["4"], ["5"], ["7"]]},
     # END ACTS
 ]
 
