@@ -174,6 +174,12 @@ ACTS: list[dict[str, Any]] = [
     {"key": "law-enforcement-service", "path": "kaz/56792.md",
      "commit": "0319ec78f4b5370f432528e14c445356412cc354", "split": "train",
      "cuts": [["2", "3"], ["4"], ["5"], ["7"]]},
+    {"key": "state-of-emergency", "path": "rus/14470.md",
+     "commit": "044f0a053fabe43e0ca85193c1f31032015c9eba", "split": "train",
+     "cuts": [["1"], ["2", "3"], ["4"], ["5"], ["6"], ["7"], ["8", "9"], ["10", "11"]]},
+    {"key": "semipalatinsk-test-site-victims", "path": "rus/104246.md",
+     "commit": "15f7bbcdbd1595437dc74a9979fc53733320edda", "split": "train",
+     "cuts": [["1"], ["3"], ["4"], ["5", "6"], ["7"], ["8", "9"], ["11"], ["12"], ["13"]]},
     # END ACTS
 ]
 
