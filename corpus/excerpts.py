@@ -180,6 +180,12 @@ ACTS: list[dict[str, Any]] = [
     {"key": "semipalatinsk-test-site-victims", "path": "rus/104246.md",
      "commit": "15f7bbcdbd1595437dc74a9979fc53733320edda", "split": "train",
      "cuts": [["1"], ["3"], ["4"], ["5", "6"], ["7"], ["8", "9"], ["11"], ["12"], ["13"]]},
+    {"key": "fire-safety-1996", "path": "rus/104408.md",
+     "commit": "01f02e6702f132c0cd2509435e97ec9748e53692", "split": "heldout",
+     "cuts": [["2"], ["3"], ["4"]]},
+    {"key": "export-control-1996", "path": "kaz/104356.md",
+     "commit": "3bb8db52fc24ce90e4f2c4a2e32319fbc0e8ae68", "split": "heldout",
+     "cuts": [["2"], ["3", "4"], ["5"], ["5-1"], ["5-2"], ["6"], ["7"]]},
     # END ACTS
 ]
 
