@@ -186,6 +186,12 @@ ACTS: list[dict[str, Any]] = [
     {"key": "export-control-1996", "path": "kaz/104356.md",
      "commit": "3bb8db52fc24ce90e4f2c4a2e32319fbc0e8ae68", "split": "heldout",
      "cuts": [["2"], ["3", "4"], ["5"], ["5-1"], ["5-2"], ["6"], ["7"]]},
+    {"key": "national-security-1998", "path": "kaz/844.md",
+     "commit": "005bc0f6d31e8efc2a02cc4e31f84872b040e9fe", "split": "dev",
+     "cuts": [["2", "3"], ["4"], ["6", "7"], ["8"], ["10"], ["12"], ["14", "15"]]},
+    {"key": "mass-media", "path": "rus/3749.md",
+     "commit": "01eb7c4c9997a6dfd79a3b764d0c819ebe98cbc0", "split": "train",
+     "cuts": [["2"], ["3"], ["4"], ["4-1"], ["4-2"]]},
     # END ACTS
 ]
 
