@@ -192,6 +192,15 @@ ACTS: list[dict[str, Any]] = [
     {"key": "mass-media", "path": "rus/3749.md",
      "commit": "01eb7c4c9997a6dfd79a3b764d0c819ebe98cbc0", "split": "train",
      "cuts": [["2"], ["3"], ["4"], ["4-1"], ["4-2"]]},
+    {"key": "republican-guard", "path": "kaz/104320.md",
+     "commit": "16535d9fd999ba790bc59976bea92b0c111fde73", "split": "train",
+     "cuts": [["2", "3"], ["4"], ["5"], ["6"], ["8"], ["9"], ["14"]]},
+    {"key": "ecological-expertise-1997", "path": "rus/104128.md",
+     "commit": "1b895699fc020834829961852c54509f2e6d95f0", "split": "train",
+     "cuts": [["2", "3"], ["4"], ["5"], ["8", "9"], ["12"]]},
+    {"key": "contract-military-service", "path": "rus/8413.md",
+     "commit": "1ff3effffb3fb11f45eb1d3df954e7c461123081", "split": "dev",
+     "cuts": [["2"], ["4"], ["5"], ["6"], ["7"], ["8", "9"], ["12"]]},
     # END ACTS
 ]
 
