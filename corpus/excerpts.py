@@ -201,6 +201,12 @@ ACTS: list[dict[str, Any]] = [
     {"key": "contract-military-service", "path": "rus/8413.md",
      "commit": "1ff3effffb3fb11f45eb1d3df954e7c461123081", "split": "dev",
      "cuts": [["2"], ["4"], ["5"], ["6"], ["7"], ["8", "9"], ["12"]]},
+    {"key": "defence-industry-conversion", "path": "kaz/104193.md",
+     "commit": "98c4e4403573e4340585f38cf80461bea0119d86", "split": "heldout",
+     "cuts": [["2"], ["3"], ["4"], ["5"], ["7"], ["8"]]},
+    {"key": "space-activity", "path": "rus/62908.md",
+     "commit": "03c12ccbf3f17fcf330cf28341ae3653492e97e6", "split": "train",
+     "cuts": [["2"], ["3"], ["4"], ["5", "6"], ["7"], ["8"]]},
     # END ACTS
 ]
 
