@@ -207,6 +207,15 @@ ACTS: list[dict[str, Any]] = [
     {"key": "space-activity", "path": "rus/62908.md",
      "commit": "03c12ccbf3f17fcf330cf28341ae3653492e97e6", "split": "train",
      "cuts": [["2"], ["3"], ["4"], ["5", "6"], ["7"], ["8"]]},
+    {"key": "defence-industry-conversion", "path": "rus/104193.md",
+     "commit": "007e12a14b224988e7c44bde8640332e4ad887db", "split": "heldout",
+     "cuts": [["2"], ["3"], ["5"], ["7"], ["8"]]},
+    {"key": "internal-troops", "path": "kaz/104092.md",
+     "commit": "006d8bdd1236f85616da3584002036038b071853", "split": "train",
+     "cuts": [["3"], ["4"], ["5", "6"], ["7"], ["9"]]},
+    {"key": "geodesy-cartography", "path": "rus/12674.md",
+     "commit": "03141eb5012266b194255f98a5cf582f691d894c", "split": "dev",
+     "cuts": [["2", "3"], ["5"], ["7", "8"], ["10"], ["11"]]},
     # END ACTS
 ]
 
