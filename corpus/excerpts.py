@@ -216,6 +216,12 @@ ACTS: list[dict[str, Any]] = [
     {"key": "geodesy-cartography", "path": "rus/12674.md",
      "commit": "03141eb5012266b194255f98a5cf582f691d894c", "split": "dev",
      "cuts": [["2", "3"], ["5"], ["7", "8"], ["10"], ["11"]]},
+    {"key": "weapons-control-1993", "path": "kaz/104215.md",
+     "commit": "e4260ca2643aebd07132a47b0477c2bfdd7743e6", "split": "train",
+     "cuts": [["2"], ["3", "4"], ["5"], ["7", "8"], ["9"], ["13"], ["14"]]},
+    {"key": "state-guard-service", "path": "rus/104324.md",
+     "commit": "3fa11d2ec83b4508f6f53e770b9d2ac78147384d", "split": "train",
+     "cuts": [["1"], ["1-1"], ["1-3"], ["3", "4"], ["4-1"]]},
     # END ACTS
 ]
 
