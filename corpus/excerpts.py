@@ -222,6 +222,9 @@ ACTS: list[dict[str, Any]] = [
     {"key": "state-guard-service", "path": "rus/104324.md",
      "commit": "3fa11d2ec83b4508f6f53e770b9d2ac78147384d", "split": "train",
      "cuts": [["1"], ["1-1"], ["1-3"], ["3", "4"], ["4-1"]]},
+    {"key": "strategic-property-monitoring", "path": "kaz/17443.md",
+     "commit": "01154ba00fcbd643279d3708fb4d3b2864a6f667", "split": "train",
+     "cuts": [["2", "3"], ["4"], ["5"], ["5-1"], ["8"], ["9", "10"], ["11"], ["12"]]},
     # END ACTS
 ]
 
