@@ -321,8 +321,10 @@ def cut(act: dict[str, Any], numbers: list[str], title: str,
     return {"blocks": blocks, "format": v["format"], "how": ", ".join(parts)}
 
 
-def documents(git_dir: Path | None, texts: Path | None) -> list[tuple[Path, dict[str, Any], str]]:
-    """Every excerpt as (file, source dict, comment line), in a stable order."""
+def documents(git_dir: Path | None, texts: Path | None,
+              rows: list[dict[str, Any]] | None = None) -> list[tuple[Path, dict[str, Any], str]]:
+    """Every excerpt as (file, source dict, comment line), in a stable order; ``rows`` (when
+    given) receives one row per act for SOURCES.md."""
     out: list[tuple[Path, dict[str, Any], str]] = []
     counters = {("lx", "kk"): 0, ("lx", "ru"): 0, ("p4", "kk"): 0, ("p4", "ru"): 0}
     for act in ACTS:
@@ -333,6 +335,7 @@ def documents(git_dir: Path | None, texts: Path | None) -> list[tuple[Path, dict
                                 act.get("headed", True))
         lang = "kk" if act["path"].startswith("kaz/") else "ru"
         prefix = "p4" if act["split"] == "heldout" else "lx"
+        ids: list[str] = []
         for index, numbers in enumerate(act["cuts"]):
             missing = [n for n in numbers if n not in articles]
             if missing:
@@ -357,7 +360,46 @@ def documents(git_dir: Path | None, texts: Path | None) -> list[tuple[Path, dict
                        f"{piece['how']}; cut by corpus/excerpts.py; official document "
                        "(not an object of copyright, Law of RK on Copyright art. 8)")
             out.append((folder / f"{doc_id}.yaml", source, comment))
+            ids.append(doc_id)
+        if rows is not None:
+            rows.append({"act": act, "title": title, "lang": lang, "ids": ids})
     return out
+
+
+BEGIN, END = "<!-- BEGIN ACTS (written by corpus/excerpts.py) -->", "<!-- END ACTS -->"
+
+
+def sources_table(rows: list[dict[str, Any]]) -> str:
+    """The list of acts: split, language, title line, pinned source, articles, excerpt ids."""
+    lines = [BEGIN, "",
+             "| split | act | language | title line in the source | pinned source | articles"
+             " cut | excerpts |",
+             "|---|---|---|---|---|---|---|"]
+    order = {"heldout": 0, "train": 1, "dev": 2}
+    for row in sorted(rows, key=lambda r: (order[r["act"]["split"]], r["act"]["key"],
+                                           r["lang"] != "kk")):
+        act = row["act"]
+        split = "public-4" if act["split"] == "heldout" else act["split"]
+        link = f"[{act['path']}@{act['commit'][:8]}]({REPO}/{act['commit']}/{act['path']})"
+        cuts = "; ".join("–".join((c[0], c[-1])) if len(c) > 1 else c[0] for c in act["cuts"])
+        ids = f"{row['ids'][0]} … {row['ids'][-1]}" if len(row["ids"]) > 1 else row["ids"][0]
+        title = row["title"] or "(not in the part read)"
+        lines.append(f"| {split} | {act['key']} | {'Kazakh' if row['lang'] == 'kk' else 'Russian'}"
+                     f" | {title} | {link} | {cuts} | {ids} |")
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def write_sources(rows: list[dict[str, Any]], path: Path) -> bool:
+    """Put the table between the markers of ``path``; True when the file changed."""
+    text = path.read_text(encoding="utf-8")
+    head, _, rest = text.partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    new = head + sources_table(rows) + tail
+    if new == text:
+        return False
+    path.write_text(new, encoding="utf-8")
+    return True
 
 
 def render(source: dict[str, Any], comment: str) -> str:
@@ -373,7 +415,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if (args.git_dir is None) == (args.texts is None):
         ap.error("give exactly one of --git-dir and --texts")
-    docs = documents(args.git_dir, args.texts)
+    rows: list[dict[str, Any]] = []
+    docs = documents(args.git_dir, args.texts, rows)
     differ = 0
     for path, source, comment in docs:
         text = render(source, comment)
@@ -384,7 +427,14 @@ def main(argv: list[str] | None = None) -> int:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    if not args.check:
+    sources = HELDOUT_DIR.parent / "SOURCES.md"
+    if args.check:
+        if BEGIN not in sources.read_text(encoding="utf-8") or \
+                sources_table(rows) not in sources.read_text(encoding="utf-8"):
+            differ += 1
+            print(f"differs: {sources.relative_to(ROOT)}")
+    else:
+        write_sources(rows, sources)
         splits = json.loads(SPLITS.read_text(encoding="utf-8"))
         for path, source, _ in docs:
             if path.parent == TRAIN_DIR:
