@@ -124,7 +124,7 @@ def test_an_article_is_cut_from_a_git_mirror_word_for_word(
     monkeypatch.setattr(excerpts, "ACTS", [{"key": "test", "path": "kaz/1.md",
                                              "commit": commit, "split": "train", "cuts": cuts}])
     rows: list[dict] = []
-    path, source, comment = excerpts.documents(git_dir, None, rows)[-1]
+    _path, source, comment = excerpts.documents(git_dir, None, rows)[-1]
     blocks = source["pages"][0]["blocks"]
     assert rows[0]["title"] == "Сынақ туралы"
     assert commit in comment and "kaz/1.md" in comment
