@@ -1,6 +1,8 @@
-"""Blocks → markings with requisites; see :mod:`qupia.markings.detect`."""
+"""Blocks → markings with requisites; see :mod:`qupia.markings.facts`."""
 
-from qupia.markings.detect import MarkingFacts, detect, fold_blocks
+from qupia.markings.facts import detect
 from qupia.markings.patterns import Pack, load
+from qupia.markings.streams import fold_blocks
+from qupia.model import MarkingFacts
 
 __all__ = ["MarkingFacts", "Pack", "detect", "fold_blocks", "load"]

@@ -25,36 +25,24 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import regex
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from qupia.markings.patterns import phrase_regex
 from qupia.model import Block, Level, Marking, Region
 from qupia.text.fold import fold, fold_regex
 from qupia.text.patterns import PatternError, load_yaml, patterns_dir
 
-MetaLevel = Literal["special-importance", "top-secret", "secret", "limited", "public"]
 
+@dataclass(frozen=True)
+class MetaForm:
+    """A form of the metadata pack, as validated (:class:`~qupia.markings.schema.MetaFormSpec`)."""
 
-class MetaForm(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    id: str = Field(pattern=r"^[a-z0-9-]+$")
-    level: MetaLevel
+    id: str
+    level: str  # a Level's value: special-importance … public
     lang: str
-    scope: Literal["any", "label"] = "any"
-    phrases: list[str] = Field(min_length=1)
-
-
-class MetaPackSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    schema_: Literal["qupia-metadata/1"] = Field(alias="schema")
-    level_properties: list[str]
-    ignore_properties: list[str] = []
-    filler_words: list[str]
-    forms: list[MetaForm]
+    scope: str  # "any" or "label"
+    phrases: tuple[str, ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,7 +59,7 @@ _SEP = re.compile(r'[;|/\\\n,:()\[\]]|\s-\s|\.(?=\s|$)')
 _WORD = regex.compile(r"[\w№]+")
 
 
-def _matcher(forms: list[MetaForm], chosen: list[int]) -> re.Pattern[str]:
+def _matcher(forms: tuple[MetaForm, ...], chosen: list[int]) -> re.Pattern[str]:
     alts = sorted(((i, phrase_regex(p)) for i in chosen for p in forms[i].phrases),
                   key=lambda a: -len(a[1]))
     body = "|".join(f"(?P<f{i}_{n}>{src})" for n, (i, src) in enumerate(alts))
@@ -84,7 +72,23 @@ def load_metadata(path: Path | None = None) -> MetaPack:
 
 @functools.lru_cache(maxsize=4)
 def _load(path_str: str) -> MetaPack:
+    """The compiled pack: from the user cache (:mod:`qupia.cache`) when the pattern file and
+    the code that compiles it are unchanged, else compiled and stored there."""
+    from qupia import cache
+
     path = Path(path_str)
+    here = Path(__file__).parent
+    code = [here / "metadata.py", here / "schema.py", here / "patterns.py",
+            here.parent / "text" / "fold.py", here.parent / "text" / "patterns.py"]
+    return cache.cached("metadata", [path, *code], lambda: _compile(path))
+
+
+def _compile(path: Path) -> MetaPack:
+    import yaml
+    from pydantic import ValidationError
+
+    from qupia.markings.schema import MetaPackSpec
+
     try:
         raw = load_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -109,9 +113,9 @@ def _load(path_str: str) -> MetaPack:
                                                  for w in spec.filler_words) + ")$")
     except (re.error, regex.error) as exc:
         raise PatternError(f"{path}: bad regex: {exc}") from None
-    forms = spec.forms
+    forms = tuple(MetaForm(f.id, f.level, f.lang, f.scope, tuple(f.phrases)) for f in spec.forms)
     return MetaPack(
-        forms=tuple(forms), level_property=level_property, ignored=ignored, filler=filler,
+        forms=forms, level_property=level_property, ignored=ignored, filler=filler,
         any_scope=_matcher(forms, [i for i, f in enumerate(forms) if f.scope == "any"]),
         every=_matcher(forms, list(range(len(forms)))),
     )

@@ -1,7 +1,9 @@
-"""Load and validate ``patterns/markings.yaml`` (schema ``qupia-markings/1``).
+"""Load, validate and compile ``patterns/markings.yaml`` (schema ``qupia-markings/1``,
+:mod:`qupia.markings.schema`) into a :class:`Pack`.
 
-A mistake in the pattern pack is reported with the file and the line of the offending entry,
-and the pack is compiled once per process.
+A mistake in the pattern pack is reported with the file and the line of the offending entry.
+The pack is compiled once and kept in the user cache (:mod:`qupia.cache`); it holds plain
+dataclasses, so loading it from there imports neither PyYAML nor pydantic.
 """
 
 from __future__ import annotations
@@ -10,81 +12,51 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from qupia.model import Level
 from qupia.text.fold import DIGIT_GLYPHS, HOMOGLYPHS, INVISIBLE, fold, fold_regex
 from qupia.text.patterns import PatternError, literal_first, load_yaml, patterns_dir
 
-Kind = Literal["legal", "limited", "declassified", "legacy", "nonstandard"]
+if TYPE_CHECKING:
+    from qupia.markings.schema import FormSpec, MergedColumnSpec
 
+@dataclass(frozen=True)
+class Form:
+    """A marking form of the pack, as validated (:class:`~qupia.markings.schema.FormSpec`)."""
 
-class FormSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    id: str = Field(pattern=r"^[a-z0-9-]+$")
-    kind: Kind
-    level: Level | None = None
-    maps_to: Level | None = None
-    era: Literal["soviet"] | None = None
+    id: str
+    kind: str  # legal, limited, declassified, legacy, nonstandard
+    level: Level | None
+    maps_to: Level | None
+    era: str | None  # "soviet" or None
     lang: str
-    context: Literal["stamp", "number"] = "stamp"
-    phrases: list[str] = []
-    regex: list[str] = []
-    stands_with: list[str] = []  # forms this one completes as one stamp (not inconsistent)
-
-    @model_validator(mode="after")
-    def _check(self) -> FormSpec:
-        if not self.phrases and not self.regex:
-            raise ValueError("a form needs phrases or regex")
-        if self.kind == "legal" and self.level is None:
-            raise ValueError("a legal form needs a level")
-        if self.kind in ("legacy", "nonstandard") and self.maps_to is None:
-            raise ValueError(f"a {self.kind} form needs maps_to")
-        return self
+    context: str  # "stamp" or "number"
+    phrases: tuple[str, ...]
+    regex: tuple[str, ...]
+    stands_with: tuple[str, ...]  # forms this one completes as one stamp (not inconsistent)
 
 
-class Requisites(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    copy_: list[str] = Field(alias="copy")
-    list_item: list[str]
-    period: list[str]
-    until: list[str]
-    extended: list[str]
+@dataclass(frozen=True)
+class MergedColumn:
+    """When a stamp at the end of a line whose left part is another column stands as a stamp
+    (:class:`~qupia.markings.schema.MergedColumnSpec`, whose defaults these are)."""
 
-
-class MergedColumn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    max_words_before: int = Field(default=6, ge=1, le=20)
-    max_line: int = Field(default=6, ge=0, le=50)
-    refuse: list[str] = []
-    addressee: list[str] = []
-    max_words_addressee: int = Field(default=12, ge=1, le=30)
-    max_words_title: int = Field(default=16, ge=1, le=30)
-
-
-class PackSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    schema_: Literal["qupia-markings/1"] = Field(alias="schema")
-    forms: list[FormSpec]
-    stamp_words: list[str]
-    label_words: list[str]
-    merged_column: MergedColumn = MergedColumn()
-    mention_before: list[str]
-    mention_after: list[str]
-    declass_words: list[str]
-    document_words: list[str]
-    requisites: Requisites
-    months: dict[int, list[str]]
+    max_words_before: int = 6
+    max_line: int = 6
+    refuse: tuple[str, ...] = ()
+    addressee: tuple[str, ...] = ()
+    max_words_addressee: int = 12
+    max_words_title: int = 16
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: compiled once per process
 class Pack:
     """The compiled pattern pack."""
 
-    forms: tuple[FormSpec, ...]
+    forms: tuple[Form, ...]
     matcher: re.Pattern[str]  # every form; group "f<i>_<n>" is forms[i] (form_index)
     stamp_word: regex.Pattern[str]
     label: regex.Pattern[str]
@@ -184,7 +156,7 @@ FUZZY_KINDS = ("legal", "nonstandard", "declassified", "legacy")
 FUZZY_MIN_LETTERS = 6  # shorter phrases ("құпия", "ДСП") are too near ordinary words
 
 
-def fuzzy_forms(forms: list[FormSpec]) -> tuple[tuple[int, regex.Pattern[str], str], ...]:
+def fuzzy_forms(forms: tuple[Form, ...]) -> tuple[tuple[int, regex.Pattern[str], str], ...]:
     """Each phrase of a stamp form as a pattern that also takes one letter missing, doubled or
     misread (OCR noise: "СЕКРЕЕТНО", "СЕКРТНО", "СОВЕРШЕНН0 СЕКРЕТНО"). Only phrases of at
     least six letters: one error in "құпия" makes ordinary words."""
@@ -233,7 +205,7 @@ def _load(path_str: str) -> Pack:
 
     path = Path(path_str)
     here = Path(__file__).parent
-    code = [here / "patterns.py", here.parent / "text" / "fold.py",
+    code = [here / "patterns.py", here / "schema.py", here.parent / "text" / "fold.py",
             here.parent / "text" / "patterns.py"]
     try:
         return cache.cached("markings", [path, *code],
@@ -242,8 +214,21 @@ def _load(path_str: str) -> Pack:
         raise PatternError(f"{path}: cannot read: {exc.strerror}") from None
 
 
+def _form(spec: FormSpec) -> Form:
+    return Form(spec.id, spec.kind, spec.level, spec.maps_to, spec.era, spec.lang, spec.context,
+                tuple(spec.phrases), tuple(spec.regex), tuple(spec.stands_with))
+
+
+def _merged(spec: MergedColumnSpec) -> MergedColumn:
+    return MergedColumn(spec.max_words_before, spec.max_line, tuple(spec.refuse),
+                        tuple(spec.addressee), spec.max_words_addressee, spec.max_words_title)
+
+
 def _compile_pack(path: Path) -> Pack:
     import yaml
+    from pydantic import ValidationError
+
+    from qupia.markings.schema import MarkPackSpec
 
     try:
         raw_text = path.read_text(encoding="utf-8")
@@ -255,7 +240,7 @@ def _compile_pack(path: Path) -> Pack:
         where = f":{mark.line + 1}" if mark else ""
         raise PatternError(f"{path}{where}: not valid YAML: {exc}") from None
     try:
-        spec = PackSpec.model_validate(raw)
+        spec = MarkPackSpec.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = err["loc"]
@@ -296,8 +281,9 @@ def _compile_pack(path: Path) -> Pack:
     months = tuple(
         (month, fold_regex(stem)) for month, stems in spec.months.items() for stem in stems
     )
+    forms = tuple(_form(f) for f in spec.forms)
     return Pack(
-        forms=tuple(spec.forms),
+        forms=forms,
         matcher=matcher,
         stamp_word=_words(spec.stamp_words),
         label=regex.compile("|".join(f"(?:{fold_regex(i)})" for i in spec.label_words)),
@@ -307,9 +293,9 @@ def _compile_pack(path: Path) -> Pack:
         document_word=_words(spec.document_words),
         requisites=reqs,
         months=months,
-        merged=spec.merged_column,
+        merged=_merged(spec.merged_column),
         merged_refuse=_words(spec.merged_column.refuse) if spec.merged_column.refuse else None,
         merged_addressee=(_words(spec.merged_column.addressee)
                           if spec.merged_column.addressee else None),
-        fuzzy=fuzzy_forms(spec.forms),
+        fuzzy=fuzzy_forms(forms),
     )

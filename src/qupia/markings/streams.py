@@ -1,0 +1,109 @@
+"""A document's blocks as streams: the text of one page region, its blocks joined by newlines,
+folded once (:func:`fold_blocks`); and the line geometry the stamp tests read (line segments,
+the lines before and after, a line's words)."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+import regex
+
+from qupia.model import Block, Document, Region
+from qupia.text.fold import fold
+
+_TOKEN = regex.compile(r"[\w]+(?:[.\-][\w]+)*")
+_SEGMENT = regex.compile(r"\t| {3,}")
+
+
+@dataclass(frozen=True)
+class Stream:
+    """The text of one page region, its blocks joined by newlines."""
+
+    page: int
+    region: Region
+    text: str
+    folded: str
+    starts: tuple[int, ...]  # offset of each block in text
+    blocks: tuple[Block, ...]
+    ids: tuple[int, ...]  # each block's index in the document
+
+
+def fold_blocks(doc: Document) -> list[str]:
+    """Each block's text folded, once for every stage that reads folded text (one translate
+    of the whole text, then cut: folding keeps lengths)."""
+    whole = fold("\n".join(b.text for b in doc.blocks))
+    out = []
+    pos = 0
+    for block in doc.blocks:
+        out.append(whole[pos : pos + len(block.text)])
+        pos += len(block.text) + 1
+    return out
+
+
+def split_streams(doc: Document, folded: list[str]) -> list[Stream]:
+    groups: dict[tuple[int, Region], list[int]] = {}
+    for index, block in enumerate(doc.blocks):
+        groups.setdefault((block.page, block.region), []).append(index)
+    out = []
+    for (page, region), ids in groups.items():
+        starts = []
+        pos = 0
+        for i in ids:
+            starts.append(pos)
+            pos += len(doc.blocks[i].text) + 1
+        text = "\n".join(doc.blocks[i].text for i in ids)
+        out.append(Stream(page, region, text, "\n".join(folded[i] for i in ids),
+                           tuple(starts), tuple(doc.blocks[i] for i in ids), tuple(ids)))
+    # page order, then the regions a reader meets first
+    rank = {r: i for i, r in enumerate(Region)}
+    out.sort(key=lambda s: (s.page, rank[s.region]))
+    return out
+
+
+def global_spans(stream: Stream, start: int, end: int, offsets: list[int]
+                  ) -> list[tuple[int, int]]:
+    """A match in a stream as spans of the whole document's text (blocks joined by newlines
+    in document order), one per block it touches."""
+    out = []
+    k = max(0, bisect.bisect_right(stream.starts, start) - 1)
+    while k < len(stream.starts) and stream.starts[k] < end:
+        lo = max(start, stream.starts[k])
+        hi = min(end, stream.starts[k] + len(stream.blocks[k].text))
+        if hi > lo:
+            base = offsets[stream.ids[k]] - stream.starts[k]
+            out.append((base + lo, base + hi))
+        k += 1
+    return out
+
+
+def line_segment(stream: Stream, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the line segment holding [start, end)."""
+    text = stream.text
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    hi = len(text) if hi < 0 else hi
+    for m in _SEGMENT.finditer(text, lo, start):
+        lo = m.end()
+    m = _SEGMENT.search(text, end, hi)
+    if m:
+        hi = m.start()
+    return lo, hi
+
+
+def words_of(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def prev_line(folded: str, lo: int) -> str:
+    if lo <= 0:
+        return ""
+    start = folded.rfind("\n", 0, lo - 1) + 1
+    return folded[start : lo - 1]
+
+
+def next_line(folded: str, hi: int) -> str:
+    if hi >= len(folded):
+        return ""
+    end = folded.find("\n", hi + 1)
+    return folded[hi + 1 : len(folded) if end < 0 else end]
