@@ -66,3 +66,37 @@ def test_spread_depends_only_on_its_text() -> None:
     assert alone[0] > 0 and alone[2] > 0 and alone[1] < alone[0]  # cues at both ends only
     packs.hits(fold("Шифр связи и позывные"))  # another text read in between changes nothing
     assert packs.spread(folded, parts) == alone
+
+
+WARM = """
+import sys
+from qupia.markings import detect, load
+from qupia.markings.metadata import load_metadata
+from qupia.model import Block, Document, Region
+doc = Document("x.txt", "txt", 1, (Block("СЕКРЕТНО\\nЭкз. № 1", 1, Region.BODY),))
+assert detect(doc, load(), None).markings, "no marking found"
+load_metadata()
+markings = sorted(m for m in ("pydantic", "yaml", "qupia.markings.schema") if m in sys.modules)
+from qupia.content.packs import load_packs
+load_packs()
+content = sorted(m for m in ("yaml", "qupia.content.pack_schema", "qupia.markings.schema")
+                 if m in sys.modules)
+print(markings, content)
+"""
+
+
+def test_packs_loaded_from_the_cache_import_no_schema(tmp_path: Path) -> None:
+    """A warm run loads the compiled packs from the user cache: it imports neither PyYAML nor
+    the pydantic schemas (pydantic costs about 0.13 s of a one-page check)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QUPIA_CACHE_DIR": str(tmp_path)}
+    env.pop("QUPIA_NO_CACHE", None)
+    cold = subprocess.run([sys.executable, "-c", WARM], env=env, capture_output=True, text=True,
+                          check=True)
+    assert "pydantic" in cold.stdout  # the first run compiled the packs: it validated them
+    warm = subprocess.run([sys.executable, "-c", WARM], env=env, capture_output=True, text=True,
+                          check=True)
+    assert warm.stdout.strip() == "[] []", warm.stdout

@@ -29,36 +29,18 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import TYPE_CHECKING
 
 from qupia.content.detect import Text
 from qupia.content.matcher import Cue
-from qupia.content.pack_schema import ITEM, CueSpec
 from qupia.content.packs import compile_cue
 from qupia.fsio import read_regular
 from qupia.i18n import _
 from qupia.model import CategoryMatch, Level, ListMatch, Marking
 from qupia.text.patterns import PatternError, load_yaml
 
-
-class ListItemSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    id: str = Field(min_length=1)
-    title: str
-    level: Literal["special-importance", "top-secret", "secret"]
-    period_years: int | None = Field(default=None, ge=1, le=30)
-    law_item: str | None = Field(default=None, pattern=ITEM)
-    cues: list[CueSpec] = []
-
-
-class ListSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    schema_: Literal["qupia-departmental-list/1"] = Field(alias="schema")
-    organisation: str
-    min_score: float = Field(default=1.5, gt=0)
-    items: list[ListItemSpec] = Field(min_length=1)
+if TYPE_CHECKING:
+    from qupia.content.pack_schema import ListItemSpec
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,6 +58,9 @@ def load_list(path: Path) -> DepartmentalList:
 @functools.lru_cache(maxsize=4)
 def _load(path_str: str) -> DepartmentalList:
     import yaml  # only when a list is configured
+    from pydantic import ValidationError
+
+    from qupia.content.pack_schema import ListSpec
 
     path = Path(path_str)
     try:

@@ -10,15 +10,11 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy
 
 from qupia.content.tokens import WORD_DIGIT, WORDISH, Tokens, word_start
-
-if TYPE_CHECKING:
-    from qupia.content.pack_schema import ItemSpec
-
 
 #: cue patterns compiled when the packs were built, loaded ready from the cache (:func:`use_ready`)
 _READY: dict[str, re.Pattern[str]] = {}
@@ -36,6 +32,18 @@ def use_ready(compiled: dict[str, re.Pattern[str]]) -> None:
     """Use the cue patterns the packs were built with (:attr:`Packs.compiled`), not compiled
     again."""
     _READY.update(compiled)
+
+
+@dataclass(frozen=True)
+class Item:
+    """An article item of the packs, as validated (:class:`~qupia.content.pack_schema.ItemSpec`):
+    its cues are compiled into :attr:`Packs.cues`; here they are named only."""
+
+    item: str
+    title: str
+    level: str | None  # special-importance, top-secret, secret or None
+    cues: tuple[str, ...]  # each cue as written: its stems joined by " | ", or its regex
+    exceptions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,7 +88,7 @@ class Scan:
 
 @dataclass(frozen=True, eq=False)
 class Packs:
-    items: dict[str, ItemSpec]  # item id → spec, every article
+    items: dict[str, Item]  # item id → the item, every article
     cues: tuple[Cue, ...]
     # ahocorasick.Automaton over the literals looked for in tokens: literal → (literal, is an
     # anchor (a cue starts with it, at a word start), is a needle (a cue's match contains it))

@@ -1,5 +1,10 @@
-"""The schema of a category pack ``patterns/categories/art*.yaml`` (``qupia-categories/1``,
-``patterns/categories/FORMAT.md``), validated when the packs are compiled."""
+"""The schemas of the cue packs, validated when a pack is compiled: a category pack
+``patterns/categories/art*.yaml`` (``qupia-categories/1``, ``patterns/categories/FORMAT.md``;
+:mod:`qupia.content.packs`) and a departmental list (``qupia-departmental-list/1``;
+:mod:`qupia.content.deplist`).
+
+Only the compilers import this module: the compiled packs hold plain dataclasses, so a run
+that loads them from the user cache never imports pydantic for them."""
 
 from __future__ import annotations
 
@@ -37,8 +42,26 @@ class ItemSpec(BaseModel):
     exceptions: list[CueSpec] = []
 
 
-class PackSpec(BaseModel):
+class CuePackSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
     schema_: Literal["qupia-categories/1"] = Field(alias="schema")
     article: Literal["11", "12", "13", "14", "17"]
     items: list[ItemSpec] = Field(min_length=1)
+
+
+class ListItemSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+    id: str = Field(min_length=1)
+    title: str
+    level: Literal["special-importance", "top-secret", "secret"]
+    period_years: int | None = Field(default=None, ge=1, le=30)
+    law_item: str | None = Field(default=None, pattern=ITEM)
+    cues: list[CueSpec] = []
+
+
+class ListSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+    schema_: Literal["qupia-departmental-list/1"] = Field(alias="schema")
+    organisation: str
+    min_score: float = Field(default=1.5, gt=0)
+    items: list[ListItemSpec] = Field(min_length=1)

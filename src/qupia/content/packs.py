@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 
-from qupia.content.matcher import Cue, Packs, use_ready
+from qupia.content.matcher import Cue, Item, Packs, use_ready
 from qupia.content.tokens import stem_regex
 from qupia.text.fold import fold, fold_regex
 from qupia.text.literals import literal_prefixes, required_literals, starts_with_digit
 from qupia.text.patterns import PatternError, load_yaml, patterns_dir, split_branches
 
 if TYPE_CHECKING:
-    from qupia.content.pack_schema import CueSpec, ItemSpec
+    from qupia.content.pack_schema import CueSpec
 
 
 def _line(text: str, needle: str) -> int:
@@ -55,6 +55,10 @@ def compile_cue(cue: CueSpec, item: str, exception: bool, where: str, group: str
     return out
 
 
+def _written(cue: CueSpec) -> str:
+    return " | ".join(cue.stems) if cue.stems else cue.regex or ""
+
+
 def load_packs(directory: Path | None = None) -> Packs:
     return _load(str(directory or patterns_dir() / "categories"))
 
@@ -80,15 +84,15 @@ def _compile_packs(files: list[Path]) -> Packs:
     import yaml
     from pydantic import ValidationError
 
-    from qupia.content.pack_schema import PackSpec
+    from qupia.content.pack_schema import CuePackSpec
 
-    items: dict[str, ItemSpec] = {}
+    items: dict[str, Item] = {}
     cues: list[Cue] = []
     for path in files:
         text = path.read_text(encoding="utf-8")
         try:
             raw = load_yaml(text)
-            spec = PackSpec.model_validate(raw)
+            spec = CuePackSpec.model_validate(raw)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f":{mark.line + 1}" if mark else ""
@@ -111,7 +115,9 @@ def _compile_packs(files: list[Path]) -> Packs:
                 raise PatternError(f"{where}: item {item.item} is not in article {spec.article}")
             if item.item in items:
                 raise PatternError(f"{where}: item {item.item} defined twice")
-            items[item.item] = item
+            items[item.item] = Item(item.item, item.title, item.level,
+                                    tuple(_written(c) for c in item.cues),
+                                    tuple(_written(c) for c in item.exceptions))
             for n, cue in enumerate(item.cues):
                 cues.extend(compile_cue(cue, item.item, False, where, f"{item.item}#{n}"))
             for n, cue in enumerate(item.exceptions):
