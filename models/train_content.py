@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from corpus.build import build, load_sources  # noqa: E402
+from qupia.content.classifier import LABELS, model_texts, models_dir, predict  # noqa: E402
 from qupia.content.detect import (  # noqa: E402
     DOC_FEATURES,
     GROUPS,
@@ -46,7 +47,6 @@ from qupia.content.detect import (  # noqa: E402
     group_of,
     prepare,
 )
-from qupia.content.model import LABELS, model_texts, models_dir, predict  # noqa: E402
 from qupia.content.packs import load_packs  # noqa: E402
 from qupia.content.signals import load_signals  # noqa: E402
 from qupia.extract import extract  # noqa: E402

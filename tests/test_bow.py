@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from qupia.content.bow import murmur64a
-from qupia.content.model import load_model, load_spacy_model, model_texts, model_windows
+from qupia.content.classifier import load_model, load_spacy_model, model_texts, model_windows
 from qupia.text.fold import fold, latin_to_cyrillic
 from tests.conftest import ROOT
 

@@ -175,8 +175,8 @@ def test_a_disclosing_section_of_a_long_document_is_found_in_its_segment(tmp_pat
     """Read as a whole, the canteen notices drown the section; read in segments, one of them
     is the section, and it is judged like a document of its own."""
     from qupia.content import load_resources
+    from qupia.content.classifier import predict
     from qupia.content.detect import decide, features, prepare, segments
-    from qupia.content.model import predict
     from qupia.extract import extract
     from qupia.markings import load
 

@@ -718,7 +718,7 @@ def test_every_command_runs_with_sockets_blocked(tmp_path: Path, args: tuple[str
 
 
 def test_spacy_cli_stays_importable_after_qupia_loaded_the_model() -> None:
-    code = ("import sys; from qupia.content.model import load_model; load_model(); "
+    code = ("import sys; from qupia.content.classifier import load_model; load_model(); "
             "assert 'requests' not in sys.modules and 'spacy.cli' not in sys.modules; "
             "import spacy.cli; assert hasattr(spacy.cli, 'train'); print('ok')")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

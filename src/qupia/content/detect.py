@@ -6,7 +6,7 @@ Three kinds of evidence, combined by logistic functions whose weights are fitted
 * cue scores — per item, the weights of its cues found in the text (each cue once), less the
   weights of its exceptions found (12.12's aggregate indicators, …), and its share of the best
   cue score in its article;
-* the classifier's probabilities (:mod:`qupia.content.model`) that the text discloses Article
+* the classifier's probabilities (:mod:`qupia.content.classifier`) that the text discloses Article
   11–14 facts (or holds Article 17 facts) and to which article they belong, averaged over the
   text and at their best in one paragraph window;
 * disclosure signals (unit numbers, counts with units, frequencies, call signs, exact dates…)
@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qupia.content.classifier import load_model, models_dir, predict
 from qupia.content.matcher import Packs, Scan
-from qupia.content.model import load_model, models_dir, predict
 from qupia.content.packs import load_packs
 from qupia.content.signals import Signals, load_signals
 from qupia.markings import Pack

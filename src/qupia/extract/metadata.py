@@ -94,7 +94,7 @@ def property_blocks(props: Iterable[tuple[str, str]]) -> list[Block]:
 def parse_xml(data: bytes) -> etree._Element | None:
     """*data* parsed safely, or None when it is malformed or declares a DOCTYPE (found in the
     text before parsing and, in any encoding, in the parsed ``docinfo``, as
-    :func:`qupia.extract.docx.parse_xml` does for a package's parts)."""
+    :func:`qupia.extract.safezip.parse_xml` does for a package's parts)."""
     head = data[:4096]
     if b"<!DOCTYPE" in head.upper() or b"<\x00!\x00D\x00O\x00C\x00" in head:
         return None

@@ -16,7 +16,8 @@ explicit page break in a paragraph style (``fo:break-before="page"``) starts a p
 
 An encrypted (password-protected) ODT says so in its manifest and is refused with that reason;
 its parts are not XML. Every part goes through the same archive limits (members, unpacked size,
-compression ratio) and the same refusal of DOCTYPEs as DOCX (:class:`~qupia.extract.docx.SafeZip`).
+compression ratio) and the same refusal of DOCTYPEs as DOCX
+(:class:`~qupia.extract.safezip.SafeZip`).
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from qupia.extract.docx import _ZIP_ERRORS, SafeZip, _one_line
 from qupia.extract.errors import ExtractError, Limits
+from qupia.extract.safezip import ZIP_ERRORS, SafeZip, one_line
 from qupia.model import Block, Document, Region
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -191,8 +192,8 @@ def _read(zf: SafeZip, name: str, limits: Limits) -> Document:
     if "mimetype" in zf.names:
         try:
             mime = zf.zf.read("mimetype")[:100].decode("ascii", "replace").strip()
-        except _ZIP_ERRORS as exc:
-            raise ExtractError(f"corrupt file: damaged ZIP member mimetype: {_one_line(exc)}"
+        except ZIP_ERRORS as exc:
+            raise ExtractError(f"corrupt file: damaged ZIP member mimetype: {one_line(exc)}"
                                ) from None
         if mime not in MIMETYPES:
             raise ExtractError(f"named as ODT but the content is an OpenDocument file of type "

@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from qupia.extract.docx import _ZIP_ERRORS, _one_line
 from qupia.extract.errors import ExtractError, Limits
+from qupia.extract.safezip import ZIP_ERRORS as _ZIP_ERRORS
+from qupia.extract.safezip import one_line as _one_line
 
 #: Archives inside archives are opened down to this depth (the outer archive is depth 1).
 MAX_DEPTH = 3

@@ -123,7 +123,8 @@ def load_model(path: str | None = None) -> Any:
     if not where.exists():
         raise FileNotFoundError(f"content model not found at {where}; run `make model`")
     files = [where / name for name in _PIPELINE_FILES]
-    return cache.cached("textcat", [*files, Path(bow.__file__)],
+    code = [Path(bow.__file__), Path(bow.__file__).with_name("bow_tokenizer.py")]
+    return cache.cached("textcat", [*files, *code],
                         lambda: bow.build(bow.read_pipeline(where)))
 
 
