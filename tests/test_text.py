@@ -100,3 +100,55 @@ def test_packs_loaded_from_the_cache_import_no_schema(tmp_path: Path) -> None:
     warm = subprocess.run([sys.executable, "-c", WARM], env=env, capture_output=True, text=True,
                           check=True)
     assert warm.stdout.strip() == "[] []", warm.stdout
+
+
+def _imports(path: Path) -> set[str]:
+    """The qupia modules *path* imports, anywhere in it (functions, TYPE_CHECKING blocks)."""
+    import ast
+
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("qupia"):
+            out.add(node.module)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name.startswith("qupia"))
+    return out
+
+
+#: what each lower stage may not import: the stages above it (data flows one way)
+ABOVE = {
+    "text": ("qupia.extract", "qupia.markings", "qupia.content", "qupia.rules", "qupia.report",
+             "qupia.engine", "qupia.runner", "qupia.cli"),
+    "extract": ("qupia.markings", "qupia.content", "qupia.rules", "qupia.report",
+                "qupia.engine", "qupia.runner", "qupia.cli"),
+    "markings": ("qupia.content", "qupia.rules", "qupia.report", "qupia.engine",
+                 "qupia.runner", "qupia.cli"),
+    "content": ("qupia.rules", "qupia.report", "qupia.engine", "qupia.runner", "qupia.cli"),
+}
+
+
+def test_the_stages_import_only_what_is_below_them() -> None:
+    for package, banned in ABOVE.items():
+        for path in sorted((PACKAGE / package).glob("*.py")):
+            wrong = {m for m in _imports(path) if m.startswith(banned)}
+            assert not wrong, f"{package}/{path.name} imports {sorted(wrong)}"
+
+
+def test_the_markings_modules_import_one_way() -> None:
+    """No module of the markings stage is re-entered: its imports form no cycle."""
+    graph = {p.stem: {m.rsplit(".", 1)[1] for m in _imports(p)
+                      if m.startswith("qupia.markings.")}
+             for p in (PACKAGE / "markings").glob("*.py") if p.stem != "__init__"}
+    done: set[str] = set()
+
+    def visit(node: str, path: tuple[str, ...]) -> None:
+        assert node not in path, f"import cycle: {' → '.join((*path, node))}"
+        if node in done:
+            return
+        for nxt in graph[node]:
+            visit(nxt, (*path, node))
+        done.add(node)
+
+    for node in graph:
+        visit(node, ())
+    assert graph["facts"] >= {"stamps", "requisites", "streams"}  # the test reads real imports

@@ -18,7 +18,7 @@ from qupia.extract import SUFFIXES, ExtractError, extract, regular_file
 from qupia.extract.errors import Limits
 from qupia.extract.ocr import threads as ocr_threads
 from qupia.extract.zipped import is_archive, walk
-from qupia.markings import detect, fold_blocks, load
+from qupia.markings import detect, load
 from qupia.model import (
     LEGAL_LEVELS,
     Document,
@@ -28,6 +28,7 @@ from qupia.model import (
 )
 from qupia.rules import Facts, run
 from qupia.settings import Settings
+from qupia.text.fold import fold_blocks
 
 
 def sha256(path: Path) -> str | None:

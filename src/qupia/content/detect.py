@@ -121,7 +121,7 @@ def _blank(text: str, spans: tuple[tuple[int, int], ...]) -> str:
 def prepare(doc: Document, marks: Pack, folded_blocks: list[str] | None = None,
             spans: tuple[tuple[int, int], ...] | None = None) -> Text:
     """The document's text for the content stage. *folded_blocks* and *spans* come from the
-    markings stage when it ran (:func:`qupia.markings.fold_blocks`, ``MarkingFacts.spans``),
+    markings stage when it ran (:func:`qupia.text.fold.fold_blocks`, ``MarkingFacts.spans``),
     so nothing is folded or matched twice; without them they are made here."""
     parts = []
     starts = []

@@ -2,7 +2,6 @@
 
 from qupia.markings.facts import detect
 from qupia.markings.patterns import Pack, load
-from qupia.markings.streams import fold_blocks
 from qupia.model import MarkingFacts
 
-__all__ = ["MarkingFacts", "Pack", "detect", "fold_blocks", "load"]
+__all__ = ["MarkingFacts", "Pack", "detect", "load"]

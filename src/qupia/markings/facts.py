@@ -32,8 +32,9 @@ from qupia.markings.stamps import (
     marking_of,
     with_fuzzy,
 )
-from qupia.markings.streams import Stream, fold_blocks, global_spans, split_streams, words_of
+from qupia.markings.streams import Stream, global_spans, split_streams, words_of
 from qupia.model import Block, Document, Level, Marking, MarkingFacts, Region, Requisites
+from qupia.text.fold import fold_blocks
 
 #: The Law "On State Secrets" took effect on 15 March 1999; marks on older documents are legacy.
 LAW_DATE = date(1999, 3, 15)

@@ -1,6 +1,6 @@
 """A document's blocks as streams: the text of one page region, its blocks joined by newlines,
-folded once (:func:`fold_blocks`); and the line geometry the stamp tests read (line segments,
-the lines before and after, a line's words)."""
+folded once (:func:`qupia.text.fold.fold_blocks`); and the line geometry the stamp tests read
+(line segments, the lines before and after, a line's words)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import regex
 
 from qupia.model import Block, Document, Region
-from qupia.text.fold import fold
 
 _TOKEN = regex.compile(r"[\w]+(?:[.\-][\w]+)*")
 _SEGMENT = regex.compile(r"\t| {3,}")
@@ -27,18 +26,6 @@ class Stream:
     starts: tuple[int, ...]  # offset of each block in text
     blocks: tuple[Block, ...]
     ids: tuple[int, ...]  # each block's index in the document
-
-
-def fold_blocks(doc: Document) -> list[str]:
-    """Each block's text folded, once for every stage that reads folded text (one translate
-    of the whole text, then cut: folding keeps lengths)."""
-    whole = fold("\n".join(b.text for b in doc.blocks))
-    out = []
-    pos = 0
-    for block in doc.blocks:
-        out.append(whole[pos : pos + len(block.text)])
-        pos += len(block.text) + 1
-    return out
 
 
 def split_streams(doc: Document, folded: list[str]) -> list[Stream]:

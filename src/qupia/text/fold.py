@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qupia.model import Document
 
 # Kazakh Cyrillic letters folded to the Russian letters they look like: OCR with a Russian model
 # reads "ӨТЕ ҚҰПИЯ" as "ОТЕ КУПИЯ", and typists without a Kazakh layout type it so.
@@ -139,3 +143,15 @@ LATIN_TO_CYRILLIC.update({ord("á"): "ә", ord("ó"): "ө", ord("ú"): "ү", ord
 def latin_to_cyrillic(text: str) -> str:
     """Kazakh Latin letters as Cyrillic ones; ``len`` is kept."""
     return text.translate(LATIN_TO_CYRILLIC)
+
+
+def fold_blocks(doc: Document) -> list[str]:
+    """Each block's text folded, once for every stage that reads folded text (one translate
+    of the whole text, then cut: folding keeps lengths)."""
+    whole = fold("\n".join(b.text for b in doc.blocks))
+    out = []
+    pos = 0
+    for block in doc.blocks:
+        out.append(whole[pos : pos + len(block.text)])
+        pos += len(block.text) + 1
+    return out
