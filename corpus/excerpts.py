@@ -225,6 +225,9 @@ ACTS: list[dict[str, Any]] = [
     {"key": "strategic-property-monitoring", "path": "kaz/17443.md",
      "commit": "01154ba00fcbd643279d3708fb4d3b2864a6f667", "split": "train",
      "cuts": [["2", "3"], ["4"], ["5"], ["5-1"], ["8"], ["9", "10"], ["11"], ["12"]]},
+    {"key": "state-borrowing-and-debt", "path": "kaz/3732.md",
+     "commit": "01aadf278a079380862e2b0daa44df786caae753", "split": "train",
+     "cuts": [["2"], ["3"], ["4"]]},
     # END ACTS
 ]
 
