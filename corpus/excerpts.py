@@ -228,6 +228,9 @@ ACTS: list[dict[str, Any]] = [
     {"key": "state-borrowing-and-debt", "path": "kaz/3732.md",
      "commit": "01aadf278a079380862e2b0daa44df786caae753", "split": "train",
      "cuts": [["2"], ["3"], ["4"]]},
+    {"key": "state-audit", "path": "kaz/95318.md",
+     "commit": "0c3ec1ad050abbc5b254dcccf560e1a90408d288", "split": "train",
+     "cuts": [["1"], ["2", "3"], ["4"], ["6"], ["7"]]},
     # END ACTS
 ]
 
