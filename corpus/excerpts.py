@@ -243,6 +243,18 @@ ACTS: list[dict[str, Any]] = [
     {"key": "cis-secret-inventions-agreement", "path": "rus/8815.md",
      "commit": "cdced7b4e0940d987684a88f4748c8badbeb066f", "split": "train",
      "cuts": [["1"], ["2", "3"], ["4", "5"]]},
+    {"key": "joint-planning-of-troops-kz-ru", "path": "kaz/23604.md",
+     "commit": "63b6736c7086955152007833928bbcfc1f12a22d", "split": "dev",
+     "cuts": [["1"], ["2", "3"], ["4", "5"], ["6", "7"], ["8", "9"], ["10", "11"]]},
+    {"key": "joint-planning-of-troops-kz-ru", "path": "rus/23604.md",
+     "commit": "739839f3d03606309868031f76dd3f4e23adcdb3", "split": "dev",
+     "cuts": [["1"], ["2", "3"], ["4", "5"], ["6", "7"], ["8", "9"], ["10", "11"]]},
+    {"key": "military-products-control-kz-ru", "path": "kaz/131377.md",
+     "commit": "581596c07888792b057d132f979ac570678d7eb8", "split": "train",
+     "cuts": [["1", "2", "3"], ["4"], ["5", "6"], ["7", "8", "9"], ["10", "11"], ["12", "13"]]},
+    {"key": "military-products-control-kz-ru", "path": "rus/131377.md",
+     "commit": "1b057600ff08e6b3501d8c72cd98481513b9fcdd", "split": "train",
+     "cuts": [["1", "2", "3"], ["4"], ["5", "6"], ["7", "8", "9"], ["10", "11"], ["12", "13"]]},
     # END ACTS
 ]
 
