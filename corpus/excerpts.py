@@ -225,10 +225,42 @@ ACTS: list[dict[str, Any]] = [
     {"key": "strategic-property-monitoring", "path": "kaz/17443.md",
      "commit": "01154ba00fcbd643279d3708fb4d3b2864a6f667", "split": "train",
      "cuts": [["2", "3"], ["4"], ["5"], ["5-1"], ["8"], ["9", "10"], ["11"], ["12"]]},
+    {"key": "state-borrowing-and-debt", "path": "kaz/3732.md",
+     "commit": "01aadf278a079380862e2b0daa44df786caae753", "split": "train",
+     "cuts": [["2"], ["3"], ["4"]]},
+    {"key": "state-audit", "path": "kaz/95318.md",
+     "commit": "0c3ec1ad050abbc5b254dcccf560e1a90408d288", "split": "train",
+     "cuts": [["1"], ["2", "3"], ["4"], ["6"], ["7"]]},
+    {"key": "csto-secret-information-agreement", "path": "kaz/26162.md",
+     "commit": "1ad183582686c9eaaa893415a15920287a69099b", "split": "heldout",
+     "cuts": [["1"], ["2"], ["4"], ["5"], ["6"], ["7"], ["8", "9", "10"]]},
+    {"key": "csto-secret-information-agreement", "path": "rus/26162.md",
+     "commit": "61d66e08f4fe0ead5a92d5a453cb7a41cefae990", "split": "heldout",
+     "cuts": [["1"], ["2"], ["4"], ["5"], ["6"], ["7"], ["8", "9", "10"]]},
+    {"key": "cis-secret-inventions-agreement", "path": "kaz/8815.md",
+     "commit": "707c61a6f0f7fab854144d9f60b8f94b318e9ae8", "split": "train",
+     "cuts": [["1", "2"], ["3"], ["4", "5"]]},
+    {"key": "cis-secret-inventions-agreement", "path": "rus/8815.md",
+     "commit": "cdced7b4e0940d987684a88f4748c8badbeb066f", "split": "train",
+     "cuts": [["1"], ["2", "3"], ["4", "5"]]},
+    {"key": "joint-planning-of-troops-kz-ru", "path": "kaz/23604.md",
+     "commit": "63b6736c7086955152007833928bbcfc1f12a22d", "split": "dev",
+     "cuts": [["1"], ["2", "3"], ["4", "5"], ["6", "7"], ["8", "9"], ["10", "11"]]},
+    {"key": "joint-planning-of-troops-kz-ru", "path": "rus/23604.md",
+     "commit": "739839f3d03606309868031f76dd3f4e23adcdb3", "split": "dev",
+     "cuts": [["1"], ["2", "3"], ["4", "5"], ["6", "7"], ["8", "9"], ["10", "11"]]},
+    {"key": "military-products-control-kz-ru", "path": "kaz/131377.md",
+     "commit": "581596c07888792b057d132f979ac570678d7eb8", "split": "train",
+     "cuts": [["1", "2", "3"], ["4"], ["5", "6"], ["7", "8", "9"], ["10", "11"], ["12", "13"]]},
+    {"key": "military-products-control-kz-ru", "path": "rus/131377.md",
+     "commit": "1b057600ff08e6b3501d8c72cd98481513b9fcdd", "split": "train",
+     "cuts": [["1", "2", "3"], ["4"], ["5", "6"], ["7", "8", "9"], ["10", "11"], ["12", "13"]]},
     # END ACTS
 ]
 
-ARTICLE = re.compile(r"^(?:(?P<kk>\d+(?:-\d+)?)-бап\.|Статья\s+(?P<ru>\d+(?:-\d+)?)\.)\s*")
+# "5-бап. Heading" / "Статья 5. Heading"; in international agreements a bare "5-бап" / "Статья 5".
+ARTICLE = re.compile(r"^(?:(?P<kk>\d+(?:-\d+)?)-бап(?:\.|$)"
+                     r"|Статья\s+(?P<ru>\d+(?:-\d+)?)(?:\.|$))\s*")
 NOTE = re.compile(r"^(?:Сноска|Ескерту|ЕСКЕРТУ|Примечание)\b")
 ITEM = re.compile(r"^(?:\d+(?:-\d+)?\)|\d+(?:-\d+)?\.\s|[а-яәіңғүұқөһa-z]\)|-\s|—\s)")
 # A plain-line section or chapter heading ("РАЗДЕЛ II", "Глава 3.", "2 тарау."): ends an article.

@@ -139,3 +139,18 @@ def test_an_article_is_cut_from_a_git_mirror_word_for_word(
     assert body[0] in ("Осы Заңда мынадай ұғымдар пайдаланылады:",
                        "1) бірінші ұғым - сынақ мәтіні;")
     assert source["format"] in ("txt", "pdf", "docx")
+
+
+def test_an_agreement_with_bare_article_headings_is_split_into_its_articles() -> None:
+    text = ("# О ратификации Соглашения\n\nРатифицировать Соглашение.\n\n# СОГЛАШЕНИЕ\n\n"
+            "Стороны согласились о нижеследующем:\n\n## Статья 1\n\nПервый текст.\n\n"
+            "Сноска. Статья 1 с изменениями.\n\n## Статья 2\n\nВторой текст.\n\n"
+            "## Статья 14¹\n\nНе статья.\n")
+    title, articles = excerpts.parse(text)
+    assert title == "О ратификации Соглашения"
+    assert list(articles) == ["1", "2"]
+    assert articles["1"] == {"heading": "Статья 1",
+                             "paragraphs": ["Первый текст.", "Сноска. Статья 1 с изменениями."]}
+    assert articles["2"]["paragraphs"] == ["Второй текст."]
+    _title, kk = excerpts.parse("# Келісім\n\n## 1-бап\n\nМәтін.\n\n## 2-бап\n\nТағы.\n")
+    assert kk["1"]["paragraphs"] == ["Мәтін."] and kk["2"]["heading"] == "2-бап"
