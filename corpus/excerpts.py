@@ -244,10 +244,10 @@ ACTS: list[dict[str, Any]] = [
      "commit": "cdced7b4e0940d987684a88f4748c8badbeb066f", "split": "train",
      "cuts": [["1"], ["2", "3"], ["4", "5"]]},
     {"key": "joint-planning-of-troops-kz-ru", "path": "kaz/23604.md",
-     "commit": "63b6736c7086955152007833928bbcfc1f12a22d", "split": "dev",
+     "commit": "63b6736c7086955152007833928bbcfc1f12a22d", "split": "train",
      "cuts": [["1"], ["2", "3"], ["4", "5"], ["6", "7"], ["8", "9"], ["10", "11"]]},
     {"key": "joint-planning-of-troops-kz-ru", "path": "rus/23604.md",
-     "commit": "739839f3d03606309868031f76dd3f4e23adcdb3", "split": "dev",
+     "commit": "739839f3d03606309868031f76dd3f4e23adcdb3", "split": "train",
      "cuts": [["1"], ["2", "3"], ["4", "5"], ["6", "7"], ["8", "9"], ["10", "11"]]},
     {"key": "military-products-control-kz-ru", "path": "kaz/131377.md",
      "commit": "581596c07888792b057d132f979ac570678d7eb8", "split": "train",
@@ -460,17 +460,21 @@ def main(argv: list[str] | None = None) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     sources = HELDOUT_DIR.parent / "SOURCES.md"
+    splits = json.loads(SPLITS.read_text(encoding="utf-8"))
     if args.check:
+        for path, source, _ in docs:
+            if path.parent == TRAIN_DIR and splits.get(source["id"]) != source["split"]:
+                differ += 1
+                print(f"differs: corpus/splits.json ({source['id']})")
         if BEGIN not in sources.read_text(encoding="utf-8") or \
                 sources_table(rows) not in sources.read_text(encoding="utf-8"):
             differ += 1
             print(f"differs: {sources.relative_to(ROOT)}")
     else:
         write_sources(rows, sources)
-        splits = json.loads(SPLITS.read_text(encoding="utf-8"))
         for path, source, _ in docs:
             if path.parent == TRAIN_DIR:
-                splits.setdefault(source["id"], source["split"])
+                splits[source["id"]] = source["split"]
         SPLITS.write_text(json.dumps(splits, indent=0) + "\n",
                           encoding="utf-8")
     print(f"{len(docs)} excerpts" + (f", {differ} differ" if args.check else " written"))
