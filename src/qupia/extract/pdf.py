@@ -98,7 +98,7 @@ def read_pdf(path: Path | bytes, limits: Limits, name: str | None = None, ocr: s
         pdf.close()
     runs = [r for on_page in by_page for r in on_page]
     flags = [(r[0] in boxed, boxed[r[0]][i] if r[0] in boxed else False)
-             for on_page in by_page for i, r in enumerate(on_page)]
+             for on_page in by_page for i, r in enumerate(on_page)] if boxed else None
     blocks = assign_regions(runs, count, flags)
     blocks.extend(property_blocks(_unique(info + [p for packet in pdf_xmp(path)
                                                   for p in xmp_properties(packet)])))

@@ -50,11 +50,13 @@ def assign_regions(
     for i, run in enumerate(runs):
         by_page.setdefault(run[0], []).append(i)
     regions = [Region.BODY] * len(runs)
+    tops = [run[2][1] for run in runs]
+    bottoms = [-run[2][3] for run in runs]
     for indices in by_page.values():
-        down = sorted(indices, key=lambda k: runs[k][2][1])
+        down = sorted(indices, key=tops.__getitem__)
         for i in _edge(runs, down, top_keys, needed, top=True):
             regions[i] = Region.HEADER
-        up = [i for i in sorted(indices, key=lambda k: -runs[k][2][3])
+        up = [i for i in sorted(indices, key=bottoms.__getitem__)
               if regions[i] is Region.BODY]
         for i in _edge(runs, up, bottom_keys, needed, top=False):
             regions[i] = Region.FOOTER
