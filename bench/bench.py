@@ -326,7 +326,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=100)
     ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "results.json")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="where the figures go as JSON (default bench/out/results.json, or "
+                         "bench/out/issue12.json with --only-issue12)")
     ap.add_argument("--big-pages", type=int, default=1000)
     ap.add_argument("--files", type=int, default=200)
     ap.add_argument("--only-issue12", action="store_true",
@@ -337,6 +339,9 @@ def main() -> int:
     if sys.argv[1:2] == ["--measure"]:
         return measure(sys.argv[2:])
     args = ap.parse_args()
+    if args.out is None:
+        name = "issue12.json" if args.only_issue12 else "results.json"
+        args.out = Path(__file__).parent / "out" / name
     if args.extract_marks:
         return extract_marks(args.extract_marks)
     if not shutil.which("pdftotext"):
