@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 LAW = Path(__file__).resolve().parents[1] / "corpus" / "law"
@@ -244,6 +245,7 @@ def issue12(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
                   max(3, args.runs // 2), reference="jobs_1", env=env)
     j1, j2 = jobs["jobs_1"], jobs["jobs_2"]
     speedup = round(1 / j2["ratio_wall"], 2)
+    tests = make_test(args.runs_make_test) if args.runs_make_test else None
     return {
         "startup": startup,
         "goals_startup_s": {"version": 0.15, "help": 0.15, "check_one_page": 0.5,
@@ -255,7 +257,59 @@ def issue12(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
         "many_files": {"files": args.files, **jobs, "jobs_2_speedup_wall": speedup,
                        "jobs_2_cpu_over_jobs_1": round(j2["cpu_s"] / j1["cpu_s"], 2)},
         "goals_many_files": {"jobs_2_speedup_wall": 1.8},
+        **({"make_test": tests, "goals_make_test": {"wall_s": 180}} if tests else {}),
     }
+
+
+def make_test(runs: int) -> dict[str, float]:
+    """``make test`` (ruff and the fast suite) in this checkout: median wall and CPU seconds."""
+    root = str(LAW.parents[1])
+    got = [run_process(["make", "-C", root, "test"]) for _ in range(runs)]
+    return {"runs": runs, "wall_s": round(statistics.median(g[0] for g in got), 1),
+            "cpu_s": round(statistics.median(g[1] for g in got), 1)}
+
+
+def goal_rows(issue: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """Each goal of issue 12 beside its measured figure and reference, from :func:`issue12`:
+    (what, measured (wall), CPU, goal, met)."""
+    rows = []
+    startup = issue["startup"]
+    names = {"version": "`qupia --version`", "help": "`qupia --help`",
+             "check_one_page": "`qupia check` of a one-page text file",
+             "check_samples": "`qupia check` of the twelve samples"}
+    for name, goal in issue["goals_startup_s"].items():
+        got = startup[name]
+        rows.append((names[name], f"{got['wall_s']:.3f} s", f"{got['cpu_s']:.3f} s",
+                     f"≤ {goal} s", _met(got["wall_s"] <= goal)))
+    big = issue["big_pdf"]
+    ref = big["pdftotext"]
+    rows.append((f"{big['pages']}-page PDF: `pdftotext` (the reference)", f"{ref['wall_s']:.3f} s",
+                 f"{ref['cpu_s']:.3f} s", "", ""))
+    for key, what in (("qupia_check", "full lint (`qupia check`), × pdftotext"),
+                      ("qupia_extract_marks", "extraction + marks, × pdftotext")):
+        goal = issue["goals_big_pdf"][f"{key}_ratio_wall"]
+        got = big[key]
+        rows.append((f"… {what}", f"{got['ratio_wall']}×", f"{got['ratio_cpu']}×", f"≤ {goal}×",
+                     _met(got["ratio_wall"] <= goal)))
+    rss, goal = big["qupia_check"]["peak_rss_mb"], issue["goals_big_pdf"]["peak_rss_mb"]
+    rows.append(("… peak RSS of the full lint", f"{rss} MB", "", f"≤ {goal} MB",
+                 _met(rss <= goal)))
+    many = issue["many_files"]
+    goal = issue["goals_many_files"]["jobs_2_speedup_wall"]
+    rows.append((f"{many['files']} corpus files, `--jobs 1` (the reference)",
+                 f"{many['jobs_1']['wall_s']:.3f} s", f"{many['jobs_1']['cpu_s']:.3f} s", "", ""))
+    rows.append(("… `--jobs 2`, times as fast as `--jobs 1`", f"{many['jobs_2_speedup_wall']}×",
+                 f"{many['jobs_2_cpu_over_jobs_1']}× the CPU", f"≥ {goal}×",
+                 _met(many["jobs_2_speedup_wall"] >= goal)))
+    if "make_test" in issue:
+        got, goal = issue["make_test"], issue["goals_make_test"]["wall_s"]
+        rows.append(("`make test` (ruff and the fast suite)", f"{got['wall_s']} s",
+                     f"{got['cpu_s']} s", f"≤ {goal} s", _met(got["wall_s"] <= goal)))
+    return rows
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "not met"
 
 
 def extract_marks(path: Path) -> int:
@@ -272,15 +326,22 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=100)
     ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "results.json")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="where the figures go as JSON (default bench/out/results.json, or "
+                         "bench/out/issue12.json with --only-issue12)")
     ap.add_argument("--big-pages", type=int, default=1000)
     ap.add_argument("--files", type=int, default=200)
     ap.add_argument("--only-issue12", action="store_true",
                     help="only the start-up, 1,000-page and many-files figures")
+    ap.add_argument("--runs-make-test", type=int, default=0, metavar="N",
+                    help="also time `make test` N times (about a minute each)")
     ap.add_argument("--extract-marks", type=Path, help=argparse.SUPPRESS)
     if sys.argv[1:2] == ["--measure"]:
         return measure(sys.argv[2:])
     args = ap.parse_args()
+    if args.out is None:
+        name = "issue12.json" if args.only_issue12 else "results.json"
+        args.out = Path(__file__).parent / "out" / name
     if args.extract_marks:
         return extract_marks(args.extract_marks)
     if not shutil.which("pdftotext"):
@@ -383,6 +444,14 @@ def report(results: dict[str, object], out: Path) -> int:
             print(f"| {prefix} | {value} |")
 
     rows("", results)
+    issue = results.get("issue12")
+    if isinstance(issue, dict):
+        print(f"\nIssue 12's goals, {results['date']}, {results['machine']}, load average "
+              f"{results['load_average_before']} before, {issue['load_average_after']} after:\n")
+        print("| | measured (wall) | CPU | goal (wall) | |")
+        print("|---|---|---|---|---|")
+        for row in goal_rows(issue):
+            print("| " + " | ".join(row) + " |")
     return 0
 
 

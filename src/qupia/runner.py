@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing as mp
 import os
 import resource
@@ -129,7 +130,14 @@ class _Worker:
         self.conn, child = _CTX.Pipe()
         self.proc = _CTX.Process(target=_work, args=(child, settings, os.getpid(), seen),
                                  daemon=True)
-        self.proc.start()
+        # What the parent holds stays out of the worker's garbage collector, whose passes
+        # would touch (and so copy) every page of it in every worker; the parent collects as
+        # before
+        gc.freeze()
+        try:
+            self.proc.start()
+        finally:
+            gc.unfreeze()
         child.close()
         # files sent and not yet answered, the first being read; the next waits in the pipe,
         # so that the worker need not wait for this process between two small files
@@ -180,6 +188,25 @@ class _Worker:
         self.conn.close()
 
 
+def _warm(paths: list[str], settings: Settings) -> None:
+    """Load here, once, what every worker needs, so that the workers forked next share it
+    (copy-on-write) instead of each building it again: compiled patterns, the model, the rules,
+    the date patterns; with several workers and several files, the PDF and DOCX readers too."""
+    pack = load()  # compile patterns and load the model once, before forking
+    load_metadata()
+    load_resources()
+    if settings.departmental_list:
+        load_list(settings.departmental_list)  # a bad list stops here, before any file
+    import qupia.review
+    import qupia.rules
+    from qupia.markings.dates import find_dates
+
+    find_dates("", pack)  # compiles the written-date patterns of the pack
+    if settings.jobs > 1 and len(paths) > 1:
+        import qupia.extract.docx
+        import qupia.extract.pdf  # noqa: F401
+
+
 def run_files(paths: list[str], settings: Settings, ordered: bool = True,
               seen: Callable[[str], bool] | None = None) -> Iterator[FileResult]:
     """Results in the order of *paths* (an archive's members in its place), each as soon as it
@@ -192,11 +219,7 @@ def run_files(paths: list[str], settings: Settings, ordered: bool = True,
     # This holds when numpy is first imported below, as it is in the command-line tool.
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
-    load()  # compile patterns and load the model once, before forking
-    load_metadata()
-    load_resources()
-    if settings.departmental_list:
-        load_list(settings.departmental_list)  # a bad list stops here, before any file
+    _warm(paths, settings)
     timeout = settings.limits.timeout_seconds
     workers = [_Worker(settings, seen) for _ in range(max(1, min(settings.jobs, len(paths))))]
     pending = list(enumerate(paths))[::-1]
