@@ -78,8 +78,11 @@ assert detect(doc, load(), None).markings, "no marking found"
 load_metadata()
 markings = sorted(m for m in ("pydantic", "yaml", "qupia.markings.schema") if m in sys.modules)
 from qupia.content.packs import load_packs
+from qupia.content.signals import load_signals
 load_packs()
-content = sorted(m for m in ("yaml", "qupia.content.pack_schema", "qupia.markings.schema")
+load_signals()
+content = sorted(m for m in ("pydantic", "yaml", "qupia.content.pack_schema",
+                             "qupia.content.signals_schema", "qupia.markings.schema")
                  if m in sys.modules)
 print(markings, content)
 """

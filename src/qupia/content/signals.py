@@ -6,43 +6,13 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import TYPE_CHECKING
 
 from qupia.text.fold import fold_regex
 from qupia.text.patterns import PatternError, load_yaml, patterns_dir
 
-
-class SignalSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    name: str = Field(pattern=r"^[a-z0-9-]+$")
-    regex: str
-    text: Literal["folded", "original"] = "folded"
-
-
-class LegalActSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    regex: str
-    min_count: int = Field(ge=1)
-
-
-class LegalExcerptSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    heading: str
-    note: str
-    line: str
-    min_share: float = Field(gt=0.0, le=1.0)
-    min_line: int = Field(ge=1)
-
-
-class SignalsSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    schema_: Literal["qupia-signals/1"] = Field(alias="schema")
-    legal_act: LegalActSpec
-    legal_excerpt: LegalExcerptSpec
-    specific: list[SignalSpec]
-    discussion: list[SignalSpec]
+if TYPE_CHECKING:
+    from qupia.content.signals_schema import SignalSpec
 
 
 @dataclass(frozen=True)
@@ -188,7 +158,7 @@ def _load(path_str: str) -> Signals:
 
     path = Path(path_str)
     here = Path(__file__).parent
-    code = [here / "signals.py", here.parent / "text" / "fold.py"]
+    code = [here / "signals.py", here / "signals_schema.py", here.parent / "text" / "fold.py"]
     try:
         return cache.cached("signals", [path, *code], lambda: _compile_signals(path))
     except OSError as exc:
@@ -197,6 +167,9 @@ def _load(path_str: str) -> Signals:
 
 def _compile_signals(path: Path) -> Signals:
     import yaml
+    from pydantic import ValidationError
+
+    from qupia.content.signals_schema import SignalsSpec
 
     try:
         spec = SignalsSpec.model_validate(load_yaml(path.read_text(encoding="utf-8")))
