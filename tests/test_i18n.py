@@ -36,16 +36,17 @@ def catalogue(lang: str) -> gettext.GNUTranslations:
 
 
 def msgids(path: Path) -> list[tuple[str, ...]]:
-    """The literal msgids of ``_("…")``, ``i18n._("…")`` and ``ngettext("…", "…", n)`` calls."""
+    """The literal msgids of ``_("…")``, ``i18n._("…")``, ``msg("…", …)`` and
+    ``ngettext("…", "…", n)`` / ``msg_n("…", "…", n, …)`` calls."""
     out: list[tuple[str, ...]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not isinstance(node, ast.Call):
             continue
         name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
         args = node.args
-        if name == "_" and args and isinstance(args[0], ast.Constant):
+        if name in ("_", "msg") and args and isinstance(args[0], ast.Constant):
             out.append((args[0].value,))
-        elif name == "ngettext" and len(args) >= 2 and all(
+        elif name in ("ngettext", "msg_n") and len(args) >= 2 and all(
                 isinstance(a, ast.Constant) for a in args[:2]):
             out.append((args[0].value, args[1].value))
     return out
@@ -85,12 +86,12 @@ def example_block(doc: str, heading: str, next_heading: str) -> str:
 def test_rule_messages_are_translatable_and_translated(rule: ModuleType) -> None:
     path = Path(rule.__file__ or "")
     ids = msgids(path)
-    assert ids, f"{rule.CODE}: messages must be built with _('…').format(…) (qupia.i18n)"
+    assert ids, f"{rule.CODE}: messages must be built with msg('…', …) (qupia.i18n)"
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "finding":
             message = node.args[1] if len(node.args) > 1 else None
             assert not isinstance(message, ast.JoinedStr | ast.Constant), (
-                f"{rule.CODE}: line {node.lineno}: a finding's message must go through _()")
+                f"{rule.CODE}: line {node.lineno}: a finding's message must be a msg()")
     check_translated(rule.CODE, ids)
 
 
@@ -129,9 +130,11 @@ def test_explanation_follows_the_language() -> None:
 
 
 def test_shared_messages_are_translated() -> None:
-    for module in ("i18n.py", "cli.py", "report/sarif.py"):
-        path = Path(i18n.__file__).parent / module
-        check_translated(module, msgids(path))
+    package = Path(i18n.__file__).parent
+    modules = ["i18n.py", "report/sarif.py", "report/text_report.py", "rules/content_facts.py",
+               "content/deplist.py", *(f"cli/{p.name}" for p in (package / "cli").glob("*.py"))]
+    for module in modules:
+        check_translated(module, msgids(package / module))
 
 
 def _helps(command: click.Command) -> list[tuple[str, ...]]:

@@ -25,6 +25,7 @@ from qupia.config import ConfigError, read_config
 from qupia.engine import check_file
 from qupia.extract import extract
 from qupia.extract.metadata import pdf_xmp, property_blocks, xmp_properties
+from qupia.i18n import render
 from qupia.markings.metadata import detect_metadata
 from qupia.model import Level, Region
 from qupia.report.json_report import file_dict
@@ -325,7 +326,8 @@ def test_qp401_message_names_the_property_and_the_stamp(tmp_path: Path) -> None:
                      custom={"Гриф": "Особой важности"})
     result = check_file(path, Settings(reference_date=REFERENCE))
     (f,) = [f for f in result.findings if f.code == "QP401"]
-    assert "custom:Гриф" in f.message and "СЕКРЕТНО" in f.message
+    message = render(f.message)
+    assert "custom:Гриф" in message and "СЕКРЕТНО" in message
     assert (f.family, f.severity, f.region, f.article) == ("inconsistent", "warning",
                                                            "metadata", "18")
     assert result.facts is not None

@@ -113,16 +113,11 @@ def test_substance_of_article_17_with_an_incidental_article_12_cue_is_qp300() ->
     Article 17, and the finding says so."""
     assert codes(POLLUTION, REPAIR) == ["QP300"]
     facts = Facts(MarkingFacts((TOP,), 0, None, False), (POLLUTION, REPAIR), REFERENCE)
-    before = i18n.language()
-    try:
-        i18n.set_language("en")
-        message = qp300.check(facts)[0].message
-        assert "Substance: Article 17.1.4, 92% of the weight; Article 12.14 incidental." in message
-        i18n.set_language("kk")
-        assert "Мәні: 17.1.4-тармақ, салмақтың 92%-ы; 12.14-тармақ кездейсоқ." in \
-            qp300.check(facts)[0].message
-    finally:
-        i18n.set_language(before)
+    message = qp300.check(facts)[0].message
+    assert "Substance: Article 17.1.4, 92% of the weight; Article 12.14 incidental." in \
+        i18n.render(message, "en")
+    assert "Мәні: 17.1.4-тармақ, салмақтың 92%-ы; 12.14-тармақ кездейсоқ." in \
+        i18n.render(message, "kk")
 
 
 def test_article_17_facts_beside_a_real_secret_stay_qp301() -> None:

@@ -8,9 +8,11 @@
 :class:`~qupia.model.Limits` (a hostile file costs that file, not the caller), as ``qupia check``
 does; :func:`check_file` reads one file in the calling process, without them. Both return
 :class:`~qupia.model.FileResult`: its ``findings`` (:class:`~qupia.model.Finding`), marking facts
-and category matches. Messages are in the language of ``settings.lang``. Reports in the
+and category matches, finished as the command line finishes them (:mod:`qupia.finish`:
+severities, the document's own suppressions, evidence removal). A finding's ``message`` is a
+:class:`~qupia.model.Message`, made text by ``qupia.i18n.render(message, lang)``; reports in the
 formats of the command line come from :mod:`qupia.report` (``EMITTERS["json"](results,
-settings, stream)``).
+settings, stream)``, in the language of ``settings.lang``).
 """
 
 from __future__ import annotations
@@ -29,19 +31,18 @@ def check(paths: Iterable[str | PathLike[str]], settings: Settings | None = None
           ) -> Iterator[FileResult]:
     """Lint files (not folders) in worker processes, in the order given; a .zip gives one
     result per member. Unreadable files come back with ``status`` ``error`` or ``no-text``."""
-    from qupia import i18n
+    from qupia.finish import finish
     from qupia.runner import run_files
 
     settings = settings or Settings()
-    i18n.set_language(settings.lang)
-    yield from run_files([str(p) for p in paths], settings)
+    for result in run_files([str(p) for p in paths], settings):
+        yield finish(result, settings)
 
 
 def check_file(path: str | PathLike[str], settings: Settings | None = None) -> list[FileResult]:
     """Lint one file in this process: one result, or one per member of a .zip archive."""
-    from qupia import i18n
     from qupia.engine import check_path
+    from qupia.finish import finish
 
     settings = settings or Settings()
-    i18n.set_language(settings.lang)
-    return check_path(Path(path), settings)
+    return [finish(result, settings) for result in check_path(Path(path), settings)]

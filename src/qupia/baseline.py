@@ -54,11 +54,17 @@ class Identity:
         return hashlib.sha256(joined.encode("ascii")).hexdigest()
 
 
-def identity(file_sha256: str | None, finding: Finding, key: str | None) -> Identity:
-    """The identity of *finding* in a file whose content hashes to *file_sha256*; *key* is the
-    file's evidence key (hex, :func:`qupia.engine.digests`)."""
+def evidence_hash(evidence: str, key: str | None) -> str:
+    """The keyed hash of a finding's *evidence*; *key* is the file's evidence key (hex,
+    :func:`qupia.engine.digests`)."""
     secret = bytes.fromhex(key) if key else b""
-    evidence = hmac.new(secret, finding.evidence.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(secret, evidence.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def identity(file_sha256: str | None, finding: Finding, key: str | None = None) -> Identity:
+    """The identity of *finding* in a file whose content hashes to *file_sha256*: by the
+    evidence hash the finish step recorded (:mod:`qupia.finish`), else hashed here with *key*."""
+    evidence = finding.evidence_hash or evidence_hash(finding.evidence, key)
     return Identity(file_sha256 or "", finding.code, evidence)
 
 

@@ -1,7 +1,10 @@
 """One file → one :class:`FileResult`: extract → markings → content → rules.
 
 This is the whole pipeline for a file and nothing else: no printing, no exit status, no
-process handling (see :mod:`qupia.runner` for that).
+process handling (see :mod:`qupia.runner` for that). The result is unfinished: its findings
+carry their rules' default severity, their evidence and messages by id, and the document's own
+suppressions are read but not applied; :func:`qupia.finish.finish` does that, in the main
+process, from the settings.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from qupia.model import (
     Level,
     Region,
 )
-from qupia.rules import Facts, run
+from qupia.rules import RULES, Facts, run
 from qupia.settings import Settings
 from qupia.text.fold import fold_blocks
 
@@ -155,15 +158,15 @@ def check_file(path: Path, settings: Settings, data: bytes | None = None) -> Fil
     listed = (match_list(load_list(settings.departmental_list), text, categories, facts.markings)
               if settings.departmental_list else ())
     rule_facts = Facts(markings=facts, categories=categories,
-                       reference_date=settings.reference_date, list_matches=listed,
-                       quote=settings.evidence)
+                       reference_date=settings.reference_date, list_matches=listed)
     findings = run(rule_facts, set(settings.enabled) if settings.enabled is not None else None)
-    keep = settings.evidence or settings.keep_evidence
-    findings = [
-        replace(f, severity=settings.severity.get(f.code, f.severity),
-                evidence=f.evidence if keep else "")
-        for f in findings
-    ]
+    # A reviewed document's own suppressions (qupia.review) are read with it, here in the
+    # worker under the time limit; an archive's members have none.
+    review = None
+    if findings and data is None:
+        from qupia import review as reviews
+
+        review = reviews.read(path, {r.CODE for r in RULES}, settings.limits)
     # Some pages could not be read: the file is checked on the pages that were, and still
     # fails the run (a page that could not be read is never passed).
     return FileResult(
@@ -171,5 +174,5 @@ def check_file(path: Path, settings: Settings, data: bytes | None = None) -> Fil
         error=doc.unreadable_reason if doc.unreadable_pages else None, pages=doc.pages,
         unreadable_pages=doc.unreadable_pages,
         language=language(doc), facts=facts, categories=categories, findings=tuple(findings),
-        evidence_key=key,
+        evidence_key=key, review=review,
     )

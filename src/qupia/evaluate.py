@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from qupia.engine import FileResult
+from qupia.finish import finish
 from qupia.model import FAMILIES
 from qupia.runner import run_files
 from qupia.settings import Settings
@@ -144,7 +145,7 @@ def evaluate(corpus: Path, split: str, settings: Settings, sample: int | None = 
         dated = replace(settings, reference_date=date.fromisoformat(day))
         for index, result in zip(indices, run_files([paths[i] for i in indices], dated),
                                  strict=True):
-            results[index] = result
+            results[index] = finish(result, dated)
     report = Report(split=split)
     for index, row in enumerate(chosen):
         score(report, row, results[index])

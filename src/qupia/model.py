@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 
 class Region(StrEnum):
@@ -125,13 +126,36 @@ class CategoryMatch:
 
 
 @dataclass(frozen=True)
+class Message:
+    """A message by its id and the values that fill it; its text is made when a report is
+    written, in the report's language (:func:`qupia.i18n.render`), so that the stages hold no
+    language. ``id`` is the English text, which is the msgid of the catalogues; ``plural`` and
+    ``n`` choose a plural form (``ngettext``). A value is a str, a number, a date, another
+    Message (a phrase translated with it) or :class:`Words`."""
+
+    id: str
+    args: tuple[tuple[str, Any], ...] = ()
+    plural: str | None = None
+    n: int = 1
+
+
+@dataclass(frozen=True)
+class Words:
+    """The document's own words inside a message (a stamp as written): evidence, which a report
+    without evidence (``--no-evidence``) replaces by *instead* (the level and the form's id)."""
+
+    text: str
+    instead: Message
+
+
+@dataclass(frozen=True)
 class ListMatch:
     """An item of the organisation's departmental list that applies to the document."""
 
     id: str
     title: str
     level: Level
-    why: str  # "named by the stamp" or the cues that matched
+    why: Message  # "named by the stamp" or the cues that matched
 
 
 @dataclass(frozen=True)
@@ -141,10 +165,32 @@ class Finding:
     family: str
     severity: str
     article: str
-    message: str
+    message: Message
     page: int | None
     region: str | None
     evidence: str
+    #: the keyed hash of the evidence (:mod:`qupia.baseline`), set when the finding is finished
+    #: (:mod:`qupia.finish`): baselines and SARIF fingerprints use it, never the words
+    evidence_hash: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """A rule a reviewed document suppresses, with the reviewer's reason (:mod:`qupia.review`)."""
+
+    code: str
+    reason: str
+    source: str  # "docx-property" | "sidecar"
+
+
+@dataclass(frozen=True)
+class Review:
+    """What a document says about its own findings, read with it: its suppressions, or why they
+    cannot be read (``problem``; ``quoting``: the same reason quoting the document's words)."""
+
+    suppressions: tuple[Suppression, ...] = ()
+    problem: str | None = None
+    quoting: str | None = None
 
 
 @dataclass(frozen=True)
@@ -235,7 +281,6 @@ class Facts:
     categories: tuple[CategoryMatch, ...]
     reference_date: date
     list_matches: tuple[ListMatch, ...] = ()  # items of a loaded departmental list that apply
-    quote: bool = True  # messages may quote a mark's words; False with --no-evidence
 
 
 @dataclass(frozen=True)
@@ -253,3 +298,4 @@ class FileResult:
     suppressed: tuple[Suppressed, ...] = ()  # findings the document's own review suppresses
     baselined: int = 0  # findings hidden because the baseline knows them
     unreadable_pages: tuple[int, ...] = ()  # no-text: the pages that could not be read
+    review: Review | None = None  # the document's own suppressions (applied by qupia.finish)

@@ -15,18 +15,21 @@ Every suppression names a rule code and gives a reason; a suppressed finding lea
 set but stays in the report (JSON ``suppressed``, SARIF ``suppressions``) with its reason.
 A malformed suppression makes the file ``status: "error"`` with a reason naming the place:
 guessing what a reviewer meant would hide findings nobody reviewed.
+
+The worker reads them with the document (:func:`read`, called by :mod:`qupia.engine`); the
+main process applies them when it finishes the file's findings (:func:`apply`,
+:mod:`qupia.finish`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from qupia.config import TOML_ERRORS, load_toml, toml_problem
-from qupia.engine import FileResult
-from qupia.extract import ExtractError, Limits
-from qupia.model import Finding, Suppressed
+from qupia.extract.errors import ExtractError
+from qupia.model import FileResult, Finding, Limits, Review, Suppressed, Suppression
 
 #: The DOCX custom property a reviewer sets.
 PROPERTY = "qupia-ignore"
@@ -39,28 +42,27 @@ _SPLIT = re.compile(rf";\s*(?={_CODES}\s*:)", re.I)
 
 
 class SuppressionError(Exception):
-    """A suppression that cannot be read; the message names where it is."""
+    """A suppression that cannot be read; the message names where it is. ``redacted`` is the
+    same reason without the document's words it quotes (a report without evidence)."""
+
+    def __init__(self, text: str, redacted: str | None = None) -> None:
+        super().__init__(text)
+        self.redacted = redacted if redacted is not None else text
 
 
-@dataclass(frozen=True)
-class Suppression:
-    code: str
-    reason: str
-    source: str  # "docx-property" | "sidecar"
-
-
-def parse_property(value: str, known: set[str], quote: bool = True) -> list[Suppression]:
+def parse_property(value: str, known: set[str]) -> list[Suppression]:
     """Suppressions from a ``qupia-ignore`` value: ``CODE[, CODE]: reason; CODE: reason``.
-    An error quotes the part it cannot read unless *quote* is off (``--no-evidence``: the
-    property is the document's own text)."""
+    An error quotes the part it cannot read; its ``redacted`` form does not (the property is
+    the document's own text)."""
     out: list[Suppression] = []
     for part in _SPLIT.split(value.strip()):
         match = _ENTRY.match(part)
         if not match or not match.group(2).strip(" ;"):
-            shown = f" {part.strip()[:60]!r}" if quote else ""
+            reason = "custom property {prop!r}: cannot read{shown}; " \
+                     "write 'QP201: reason; QP400: reason'"
             raise SuppressionError(
-                f"custom property {PROPERTY!r}: cannot read{shown}; "
-                "write 'QP201: reason; QP400: reason'")
+                reason.format(prop=PROPERTY, shown=f" {part.strip()[:60]!r}"),
+                reason.format(prop=PROPERTY, shown=""))
         for code in re.split(r"\s*,\s*", match.group(1).upper()):
             _known(code, known, f"custom property {PROPERTY!r}")
             out.append(Suppression(code, match.group(2).strip(" ;"), "docx-property"))
@@ -105,8 +107,8 @@ def sidecar_of(path: Path) -> Path:
     return path.with_name(path.name + SIDECAR_SUFFIX)
 
 
-def suppressions_for(path: Path, known: set[str], limits: Limits | None = None,
-                     quote: bool = True) -> list[Suppression]:
+def suppressions_for(path: Path, known: set[str], limits: Limits | None = None
+                     ) -> list[Suppression]:
     """Every suppression the document at *path* carries, from its property and its sidecar."""
     out: list[Suppression] = []
     if path.suffix.lower() in (".docx", ".docm"):
@@ -116,7 +118,7 @@ def suppressions_for(path: Path, known: set[str], limits: Limits | None = None,
             props = {}
         for name, value in props.items():
             if name.strip().lower() == PROPERTY:
-                out.extend(parse_property(value, known, quote))
+                out.extend(parse_property(value, known))
     sidecar = sidecar_of(path)
     if sidecar.is_file():
         out.extend(read_sidecar(sidecar, known))
@@ -130,20 +132,30 @@ def custom_properties(path: Path, limits: Limits | None) -> dict[str, str]:
     return read(path, limits)
 
 
-def apply(result: FileResult, known: set[str], limits: Limits | None = None,
-          quote: bool = True) -> FileResult:
-    """*result* with the findings its document suppresses moved to ``suppressed``."""
-    if result.status != "ok" or not result.findings:
-        return result
+def read(path: Path, known: set[str], limits: Limits | None = None) -> Review:
+    """What the document at *path* says about its own findings: its suppressions, or why they
+    cannot be read."""
     try:
-        rules = suppressions_for(Path(result.path), known, limits, quote)
+        return Review(tuple(suppressions_for(path, known, limits)))
     except SuppressionError as exc:
-        return FileResult(result.path, result.sha256, "error", f"suppression: {exc}",
+        return Review(problem=f"suppression: {exc.redacted}", quoting=f"suppression: {exc}")
+
+
+def apply(result: FileResult, quote: bool = True) -> FileResult:
+    """*result* with the findings its document suppresses moved to ``suppressed``; a file whose
+    suppressions cannot be read becomes an error (the reason quotes the document only when
+    *quote*: the report may carry its words)."""
+    review = result.review
+    if result.status != "ok" or not result.findings or review is None:
+        return result
+    if review.problem is not None:
+        reason = review.quoting if quote and review.quoting else review.problem
+        return FileResult(result.path, result.sha256, "error", reason,
                           pages=result.pages, language=result.language)
-    if not rules:
+    if not review.suppressions:
         return result
     by_code: dict[str, Suppression] = {}
-    for rule in rules:
+    for rule in review.suppressions:
         by_code.setdefault(rule.code, rule)
     kept: list[Finding] = []
     suppressed: list[Suppressed] = []

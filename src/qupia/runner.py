@@ -10,7 +10,9 @@ Workers are forked after the pattern pack is compiled, so they start warm.
 
 Nothing in the main process opens a document: hashing, sniffing and reading all happen in the
 worker, so a FIFO or a device that blocks costs a worker (killed at the limit), never the scan.
-A file whose worker was killed has ``sha256: null``.
+A file whose worker was killed has ``sha256: null``. The results are unfinished
+(:mod:`qupia.engine`): the caller finishes each one (:func:`qupia.finish.finish`); workers hold
+no language and no report settings.
 
 Workers die with their parent: each asks the kernel for SIGKILL when its parent dies
 (``prctl(PR_SET_PDEATHSIG)``, Linux), leads its own process group (a reader's helper programs
@@ -79,23 +81,16 @@ def _detach(parent: int, memory_bytes: int) -> None:
 def _work(conn: Connection, settings: Settings, parent: int,
           seen: Callable[[str], bool] | None = None) -> None:
     _detach(parent, settings.limits.memory_bytes)
-    from qupia import i18n
-    from qupia.rules import RULES
-
-    i18n.set_language(settings.lang)  # forked from the CLI, which set it; explicit all the same
-    known = {r.CODE for r in RULES}
     try:
-        _serve(conn, settings, known, seen)
+        _serve(conn, settings, seen)
     finally:  # a forked worker skips atexit: stop the LibreOffice converter it may have started
         legacy = sys.modules.get("qupia.extract.legacy")
         if legacy is not None:
             legacy.shutdown()
 
 
-def _serve(conn: Connection, settings: Settings, known: set[str],
+def _serve(conn: Connection, settings: Settings,
            seen: Callable[[str], bool] | None = None) -> None:
-    from qupia import review
-
     while True:
         try:
             task = conn.recv()
@@ -112,9 +107,7 @@ def _serve(conn: Connection, settings: Settings, known: set[str],
                 conn.send((index, [FileResult(path, digest, SEEN, None)]))
                 continue
         try:
-            # A reviewed document's own suppressions (qupia.review), under the same time limit.
-            results = [review.apply(r, known, settings.limits, quote=settings.evidence)
-                       for r in check_path(Path(path), settings)]
+            results = check_path(Path(path), settings)
         except MemoryError:
             results = [FileResult(path, None, "error", over_memory(settings.limits))]
         except RecursionError:

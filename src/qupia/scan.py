@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from qupia import __version__
-from qupia.engine import FileResult
+from qupia.finish import finish
+from qupia.model import FileResult
 from qupia.report.json_report import file_dict
 from qupia.runner import SEEN, run_files
 from qupia.settings import Settings
@@ -242,6 +243,7 @@ def scan(paths: list[str], store: Store, settings: Settings, executor: str = "lo
             store.record(result.path, stat, result.sha256, SEEN, None, None, run)
             return
         tally.read += 1
+        result = finish(result, settings)
         store.record(result.path, stat, result.sha256, result.status, result.error,
                      _entry(result, settings) if result.sha256 else None, run)
         tally.pages += result.pages or 0

@@ -14,13 +14,13 @@ class Settings:
     reference_date: date = field(default_factory=date.today)
     enabled: frozenset[str] | None = None  # None: every rule
     severity: dict[str, str] = field(default_factory=dict)  # code → severity override
-    evidence: bool = True  # False (--no-evidence): no words of the document in any output
-    # Findings keep their evidence in memory, never in output, even when evidence is off: the
-    # CLI hashes it for baseline identities (qupia.baseline). Messages follow `evidence`.
-    keep_evidence: bool = False
+    # False (--no-evidence): no words of the document in any output. Read in one place,
+    # qupia.finish, which removes them from each file's result once its findings are finished
+    # (the baseline hashes the evidence before that).
+    evidence: bool = True
     limits: Limits = field(default_factory=Limits)
     jobs: int = 1
-    lang: str = "en"  # kk | ru | en: the language of messages and explanations
+    lang: str = "en"  # kk | ru | en: the language reports and explanations are written in
     departmental_list: Path | None = None  # a departmental list file, resolved and checked
     content_threshold: float | None = None  # None: the calibrated threshold of the model
     # "compare-only": a level in the document's properties is compared with the stamps (QP401)

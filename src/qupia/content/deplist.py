@@ -35,7 +35,7 @@ from qupia.content.detect import Text
 from qupia.content.matcher import Cue
 from qupia.content.packs import compile_cue
 from qupia.fsio import read_regular
-from qupia.i18n import _
+from qupia.i18n import msg
 from qupia.model import CategoryMatch, Level, ListMatch, Marking
 from qupia.text.patterns import PatternError, load_yaml
 
@@ -102,7 +102,7 @@ def match_list(
     for item in deplist.items:
         level = Level(item.level)
         if _norm(item.id) in named:
-            out.append(ListMatch(item.id, item.title, level, _("named by the stamp")))
+            out.append(ListMatch(item.id, item.title, level, msg("named by the stamp")))
             continue
         if not classifiable:
             continue
@@ -111,7 +111,7 @@ def match_list(
         score = sum(w for _, w in hit.values()) + (1.0 if item.law_item in found_items else 0.0)
         if score >= deplist.min_score:
             labels = sorted(label for label, _ in hit.values())
-            why = (_("cues: {cues}").format(cues=", ".join(labels)) if labels
-                   else _("law item {item}").format(item=item.law_item))
+            why = (msg("cues: {cues}", cues=", ".join(labels)) if labels
+                   else msg("law item {item}", item=item.law_item))
             out.append(ListMatch(item.id, item.title, level, why))
     return tuple(out)

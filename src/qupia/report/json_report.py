@@ -1,4 +1,7 @@
-"""The JSON report, schema ``qupia-report/1`` (docs/report-format.md)."""
+"""The JSON report, schema ``qupia-report/1`` (docs/report-format.md).
+
+It writes finished results (:mod:`qupia.finish`) as they are: a result without evidence has
+none to write. Messages are translated into the run's language as they are written."""
 
 from __future__ import annotations
 
@@ -9,9 +12,9 @@ from datetime import date
 from typing import Any, TextIO
 
 from qupia import __version__
-from qupia.engine import FileResult
-from qupia.model import FAMILIES, Finding, Marking
-from qupia.settings import Settings
+from qupia.i18n import Catalogue, catalogue
+from qupia.model import FAMILIES, FileResult, Finding, Marking
+from qupia.report import Run
 
 SCHEMA = "qupia-report/1"
 
@@ -20,12 +23,12 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def marking_dict(m: Marking, evidence: bool = True) -> dict[str, Any]:
+def marking_dict(m: Marking) -> dict[str, Any]:
     """A marking; its words (``text``) are empty when the report may carry none of the
     document's words (``--no-evidence``): ``level`` and ``form`` say what the mark was."""
     r = m.requisites
     return {
-        "level": m.level.value, "text": m.text if evidence else "", "page": m.page,
+        "level": m.level.value, "text": m.text, "page": m.page,
         "region": m.region.value,
         "requisites": {"copy": r.copy, "list_item": r.list_item, "date": _day(r.date),
                        "period_years": r.period_years, "until": _day(r.until),
@@ -36,46 +39,45 @@ def marking_dict(m: Marking, evidence: bool = True) -> dict[str, Any]:
     }
 
 
-def finding_dict(f: Finding, settings: Settings) -> dict[str, Any]:
-    """A finding; its evidence is left out when settings.evidence is off (``--no-evidence``)."""
-    out = asdict(f)
-    if not settings.evidence:
-        out["evidence"] = ""
-    return out
+def finding_dict(f: Finding, t: Catalogue) -> dict[str, Any]:
+    """A finding, its message in the language of *t*."""
+    return {"code": f.code, "rule": f.rule, "family": f.family, "severity": f.severity,
+            "article": f.article, "message": t.text(f.message), "page": f.page,
+            "region": f.region, "evidence": f.evidence}
 
 
-def file_dict(result: FileResult, settings: Settings) -> dict[str, Any]:
+def file_dict(result: FileResult, run: Run) -> dict[str, Any]:
     """One file of the report. ``suppressed`` (findings the document's own review suppresses,
     with the reason) and ``baselined`` (findings hidden by ``--baseline``) are additions to
     qupia-report/1, as are ``metadata_level`` (the highest level the document's properties
     say; ``document_level`` stays the pages') and a marking's ``property``; no field of it is
     renamed. So is ``unreadable_pages``: the pages of a ``no-text`` file that could not be read
     (its findings come from the other pages)."""
+    t = catalogue(run.lang)
     facts = result.facts
     level = facts.document_level if facts else None
     return {
         "path": result.path, "sha256": result.sha256, "status": result.status,
         "error": result.error, "pages": result.pages,
-        "unreadable_pages": list(getattr(result, "unreadable_pages", ())),
+        "unreadable_pages": list(result.unreadable_pages),
         "language": result.language,
         "document_level": level.value if level else None,
         "limited": facts.limited if facts else False,
         "declassified": facts.declassified if facts else False,
         "metadata_level": facts.metadata_level.value if facts and facts.metadata_level
         else None,
-        "markings": ([marking_dict(m, settings.evidence) for m in facts.markings]
-                     + [marking_dict(m, settings.evidence) for m in facts.metadata
-                        if m not in facts.markings] if facts else []),
+        "markings": ([marking_dict(m) for m in facts.markings]
+                     + [marking_dict(m) for m in facts.metadata if m not in facts.markings]
+                     if facts else []),
         "categories": [
             {"article": c.article, "item": c.item, "score": round(c.score, 3),
-             "evidence": [asdict(e) for e in c.evidence] if settings.evidence else [],
-             "cues": list(c.cues) if settings.evidence else [],
+             "evidence": [asdict(e) for e in c.evidence], "cues": list(c.cues),
              "explanation": c.explanation}
             for c in result.categories
         ],
-        "findings": [finding_dict(f, settings) for f in result.findings],
+        "findings": [finding_dict(f, t) for f in result.findings],
         "suppressed": [
-            {**finding_dict(s.finding, settings), "reason": s.reason, "source": s.source}
+            {**finding_dict(s.finding, t), "reason": s.reason, "source": s.source}
             for s in result.suppressed
         ],
         "baselined": result.baselined,
@@ -102,17 +104,17 @@ def summary(files: list[dict[str, Any]],
                         "types": dict(sorted((skipped or {}).items()))}}
 
 
-def report(results: Iterable[FileResult], settings: Settings,
+def report(results: Iterable[FileResult], run: Run,
            skipped: Mapping[str, int] | None = None) -> dict[str, Any]:
-    files = [file_dict(r, settings) for r in results]
+    files = [file_dict(r, run) for r in results]
     return {
         "schema": SCHEMA, "tool": {"name": "qupia", "version": __version__},
-        "reference_date": settings.reference_date.isoformat(),
+        "reference_date": run.reference_date.isoformat(),
         "files": files, "summary": summary(files, skipped),
     }
 
 
-def emit(results: Iterable[FileResult], settings: Settings, out: TextIO,
+def emit(results: Iterable[FileResult], run: Run, out: TextIO,
          skipped: Mapping[str, int] | None = None) -> None:
-    json.dump(report(results, settings, skipped), out, ensure_ascii=False, indent=2)
+    json.dump(report(results, run, skipped), out, ensure_ascii=False, indent=2)
     out.write("\n")

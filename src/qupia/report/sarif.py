@@ -21,10 +21,9 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from qupia import __version__, baseline, i18n
-from qupia.engine import FileResult
-from qupia.model import Finding
+from qupia.model import FileResult, Finding
+from qupia.report import Run
 from qupia.rules import RULES
-from qupia.settings import Settings
 
 SCHEMA_URI = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
               "sarif-schema-2.1.0.json")
@@ -36,13 +35,13 @@ FINGERPRINT = "qupiaIdentity/v2"
 SRCROOT = "%SRCROOT%"
 
 
-def rule_descriptor(rule: ModuleType) -> dict[str, Any]:
-    """A ``reportingDescriptor`` made from a rule module, in the active language."""
-    doc = i18n.explanation(rule)
+def rule_descriptor(rule: ModuleType, lang: str = "en") -> dict[str, Any]:
+    """A ``reportingDescriptor`` made from a rule module, in *lang*."""
+    doc = i18n.explanation(rule, lang)
     return {
         "id": rule.CODE,
         "name": rule.NAME,
-        "shortDescription": {"text": i18n.summary(rule)},
+        "shortDescription": {"text": i18n.summary(rule, lang)},
         "fullDescription": {"text": doc.split("\n\n", 1)[-1].strip() or doc},
         "help": {"text": doc},
         "defaultConfiguration": {"level": LEVELS[rule.SEVERITY]},
@@ -68,7 +67,7 @@ def artifact(path: str) -> dict[str, Any]:
     return {"uri": quote(relative.as_posix(), safe="/!"), "uriBaseId": SRCROOT}
 
 
-def _result(f: Finding, file: FileResult, index: dict[str, int], settings: Settings,
+def _result(f: Finding, file: FileResult, index: dict[str, int], t: i18n.Catalogue,
             suppression: dict[str, Any] | None = None) -> dict[str, Any]:
     # A PDF or DOCX page has no lines, but SARIF readers need a line to show, and GitHub code
     # scanning rejects a result whose region has no startLine. So startLine is the page number
@@ -79,13 +78,13 @@ def _result(f: Finding, file: FileResult, index: dict[str, int], settings: Setti
         "startLine": f.page or 1,
         "properties": {"page": f.page, "region": f.region or "document"},
     }
-    if settings.evidence and f.evidence:
+    if f.evidence:
         region["snippet"] = {"text": f.evidence}
     out: dict[str, Any] = {
         "ruleId": f.code,
         "ruleIndex": index[f.code],
         "level": LEVELS.get(f.severity, "warning"),
-        "message": {"text": f"{f.message} (Art. {f.article})"},
+        "message": {"text": f"{t.text(f.message)} (Art. {f.article})"},
         "locations": [{"physicalLocation": {"artifactLocation": artifact(file.path),
                                             "region": region}}],
         "partialFingerprints": {
@@ -98,27 +97,28 @@ def _result(f: Finding, file: FileResult, index: dict[str, int], settings: Setti
     return out
 
 
-def report(results: Iterable[FileResult], settings: Settings) -> dict[str, Any]:
+def report(results: Iterable[FileResult], run: Run) -> dict[str, Any]:
     """The SARIF log of *results*: one run, every rule described, one result per finding."""
+    t = i18n.catalogue(run.lang)
     index = {rule.CODE: n for n, rule in enumerate(RULES)}
     sarif_results: list[dict[str, Any]] = []
     notifications: list[dict[str, Any]] = []
     for file in results:
         if file.status in ("error", "no-text"):
-            text = file.error or i18n._("no readable text (a scan needs OCR)")
+            text = file.error or t._("no readable text (a scan needs OCR)")
             notifications.append({
                 "level": "error",
                 "message": {"text": f"{file.path}: {text}"},
                 "locations": [{"physicalLocation": {"artifactLocation": artifact(file.path)}}],
                 "properties": {"status": file.status,
-                               "unreadable_pages": list(getattr(file, "unreadable_pages", ()))},
+                               "unreadable_pages": list(file.unreadable_pages)},
             })
             if file.status == "error":
                 continue
         for f in file.findings:
-            sarif_results.append(_result(f, file, index, settings))
+            sarif_results.append(_result(f, file, index, t))
         for s in file.suppressed:
-            sarif_results.append(_result(s.finding, file, index, settings, {
+            sarif_results.append(_result(s.finding, file, index, t, {
                 "kind": "inSource" if s.source == "docx-property" else "external",
                 "status": "accepted",
                 "justification": s.reason,
@@ -132,14 +132,14 @@ def report(results: Iterable[FileResult], settings: Settings) -> dict[str, Any]:
                 "name": "qupia",
                 "version": __version__,
                 "semanticVersion": __version__,
-                "rules": [rule_descriptor(rule) for rule in RULES],
+                "rules": [rule_descriptor(rule, run.lang) for rule in RULES],
             }},
             "originalUriBaseIds": {SRCROOT: {"uri": cwd}},
             "invocations": [{
                 "executionSuccessful": True,
                 "toolExecutionNotifications": notifications,
-                "properties": {"reference_date": settings.reference_date.isoformat(),
-                               "language": settings.lang},
+                "properties": {"reference_date": run.reference_date.isoformat(),
+                               "language": run.lang},
             }],
             "results": sarif_results,
             "columnKind": "unicodeCodePoints",
@@ -147,6 +147,6 @@ def report(results: Iterable[FileResult], settings: Settings) -> dict[str, Any]:
     }
 
 
-def emit(results: Iterable[FileResult], settings: Settings, out: TextIO) -> None:
-    json.dump(report(results, settings), out, ensure_ascii=False, indent=2)
+def emit(results: Iterable[FileResult], run: Run, out: TextIO) -> None:
+    json.dump(report(results, run), out, ensure_ascii=False, indent=2)
     out.write("\n")

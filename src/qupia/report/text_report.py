@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TextIO
 
-from qupia.engine import FileResult
-from qupia.i18n import _, ngettext
-from qupia.model import FAMILIES
-from qupia.settings import Settings
+from qupia.i18n import catalogue
+from qupia.model import FAMILIES, FileResult
+from qupia.report import Run
 
 
-def emit(results: Iterable[FileResult], settings: Settings, out: TextIO) -> None:
+def emit(results: Iterable[FileResult], run: Run, out: TextIO) -> None:
+    t = catalogue(run.lang)
     files = errors = suppressed = baselined = 0
     counts = dict.fromkeys(FAMILIES, 0)
     for r in results:
@@ -31,28 +31,28 @@ def emit(results: Iterable[FileResult], settings: Settings, out: TextIO) -> None
         if r.status == "no-text":
             # A page or more could not be read: unreadable, whatever the pages read showed
             errors += 1
-            reason = r.error or _("no readable text (a scan needs OCR)")
+            reason = r.error or t._("no readable text (a scan needs OCR)")
             out.write(f"{r.path}: no-text: {reason}\n")
         for f in r.findings:
             counts[f.family] += 1
             place = f"{f.page if f.page is not None else '-'}:{f.region or 'document'}"
-            evidence = f" «{f.evidence}»" if f.evidence and settings.evidence else ""
-            out.write(f"{r.path}:{place}: {f.code} [{f.family}] {f.severity}: {f.message}"
-                      f" (Art. {f.article}){evidence}\n")
+            evidence = f" «{f.evidence}»" if f.evidence else ""
+            out.write(f"{r.path}:{place}: {f.code} [{f.family}] {f.severity}: "
+                      f"{t.text(f.message)} (Art. {f.article}){evidence}\n")
         out.flush()
     total = sum(counts.values())
-    parts = ", ".join(_("{count} {family}").format(count=n, family=fam)
+    parts = ", ".join(t._("{count} {family}").format(count=n, family=fam)
                       for fam, n in counts.items() if n)
     summary = [
-        ngettext("{count} file checked", "{count} files checked", files).format(count=files),
-        ngettext("{count} finding", "{count} findings", total).format(count=total)
+        t.ngettext("{count} file checked", "{count} files checked", files).format(count=files),
+        t.ngettext("{count} finding", "{count} findings", total).format(count=total)
         + (f" ({parts})" if parts else ""),
-        ngettext("{count} unreadable", "{count} unreadable", errors).format(count=errors),
+        t.ngettext("{count} unreadable", "{count} unreadable", errors).format(count=errors),
     ]
     if suppressed:
-        summary.append(ngettext("{count} suppressed", "{count} suppressed", suppressed).format(
+        summary.append(t.ngettext("{count} suppressed", "{count} suppressed", suppressed).format(
             count=suppressed))
     if baselined:
-        summary.append(ngettext("{count} in the baseline", "{count} in the baseline",
+        summary.append(t.ngettext("{count} in the baseline", "{count} in the baseline",
                                 baselined).format(count=baselined))
     out.write(", ".join(summary) + "\n")

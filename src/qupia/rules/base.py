@@ -13,6 +13,8 @@ from qupia.model import (
     Level,
     ListMatch,
     Marking,
+    Message,
+    Words,
     legal_level,
 )
 
@@ -32,7 +34,7 @@ class RuleModule(Protocol):
 
 def finding(
     module: str,
-    message: str,
+    message: Message,
     mark: Marking | None = None,
     article: str | None = None,
     evidence: str | None = None,
@@ -56,13 +58,14 @@ def finding(
     )
 
 
-def quoted(mark: Marking, facts: Facts) -> str:
-    """How a message names *mark*: its words as written, or — when the report may carry no
-    words of the document (``--no-evidence``) — its level and the identifier of its form
-    (``<secret: ru-secret>``), which say what the mark was without quoting it."""
-    from qupia.i18n import level_name
+def quoted(mark: Marking) -> Words:
+    """How a message names *mark*: its words as written, which a report that may carry no
+    words of the document (``--no-evidence``) replaces by its level and the identifier of its
+    form (``<secret: ru-secret>``): they say what the mark was without quoting it."""
+    from qupia.i18n import level_name, msg
 
-    return mark.text if facts.quote else f"<{level_name(mark.level)}: {mark.form}>"
+    return Words(mark.text, msg("<{level}: {form}>", level=level_name(mark.level),
+                                form=mark.form))
 
 
 def add_years(day: date, years: int) -> date:

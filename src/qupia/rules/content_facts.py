@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qupia.i18n import _
-from qupia.model import CategoryMatch, Marking
+from qupia.i18n import msg
+from qupia.model import CategoryMatch, Marking, Message
 from qupia.rules.base import Facts, level_mark
 
 FACTS_SCORE = 0.5
@@ -69,15 +69,15 @@ class Substance:
     top17: CategoryMatch
     top1114: CategoryMatch | None
 
-    def explain(self) -> str:
+    def explain(self) -> Message:
         """One sentence for the finding: the substance, its share, and the other group."""
         percent = round(100 * (self.share if self.art17 else 1 - self.share))
         if self.top1114 is None:
-            return _("Substance: Article {item}, {share} of the weight.").format(
-                item=self.top17.item, share=f"{percent}%")
+            return msg("Substance: Article {item}, {share} of the weight.",
+                       item=self.top17.item, share=f"{percent}%")
         main, other = (self.top17, self.top1114) if self.art17 else (self.top1114, self.top17)
-        return _("Substance: Article {item}, {share} of the weight; Article {other} "
-                 "incidental.").format(item=main.item, share=f"{percent}%", other=other.item)
+        return msg("Substance: Article {item}, {share} of the weight; Article {other} "
+                   "incidental.", item=main.item, share=f"{percent}%", other=other.item)
 
 
 def substance(facts: Facts) -> Substance | None:

@@ -25,7 +25,7 @@ How to fix
 
 from __future__ import annotations
 
-from qupia.i18n import ngettext
+from qupia.i18n import msg_n
 from qupia.model import Finding
 from qupia.rules.base import Facts, finding
 from qupia.rules.content_facts import classifiable, quote
@@ -49,8 +49,8 @@ def check(facts: Facts) -> list[Finding]:
     items = ", ".join(c.item for c in found[:4])
     return [finding(
         __name__,
-        ngettext("Discloses Article {article} facts (item {items}) but carries no secrecy mark",
-                 "Discloses Article {article} facts (item {items}) but carries no secrecy mark",
-                 len(found[:4])).format(article=top.article, items=items),
+        msg_n("Discloses Article {article} facts (item {items}) but carries no secrecy mark",
+              "Discloses Article {article} facts (item {items}) but carries no secrecy mark",
+              len(found[:4]), article=top.article, items=items),
         None, article=top.item, evidence=quote(top), page=page,
     )]

@@ -27,7 +27,7 @@ How to fix
 
 from __future__ import annotations
 
-from qupia.i18n import _
+from qupia.i18n import msg
 from qupia.model import Finding, Level
 from qupia.rules.base import Facts, finding, quoted
 
@@ -48,7 +48,7 @@ def check(facts: Facts) -> list[Finding]:
     evidence = top.evidence[0].text if top.evidence else mark.text
     return [finding(
         __name__,
-        _('Article {article} content (item {item}) is marked only "{mark}", which is not a '
-          "state-secret mark").format(article=top.article, item=top.item, mark=quoted(mark, facts)),
+        msg('Article {article} content (item {item}) is marked only "{mark}", which is not a '
+            "state-secret mark", article=top.article, item=top.item, mark=quoted(mark)),
         mark, article=top.item, evidence=evidence,
     )]

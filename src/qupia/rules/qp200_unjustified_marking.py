@@ -25,7 +25,7 @@ How to fix
 
 from __future__ import annotations
 
-from qupia.i18n import _, place
+from qupia.i18n import msg, place
 from qupia.model import Finding
 from qupia.rules.base import Facts, finding, level_mark, quoted
 from qupia.rules.content_facts import article17_facts, classifiable
@@ -44,7 +44,7 @@ def check(facts: Facts) -> list[Finding]:
     mark = level_mark(facts)
     return [finding(
         __name__,
-        _('Mark "{mark}" {place}, but no Article 11–14 content was found to justify it').format(
-            mark=quoted(mark, facts), place=place(mark)),
+        msg('Mark "{mark}" {place}, but no Article 11–14 content was found to justify it',
+            mark=quoted(mark), place=place(mark)),
         mark,
     )]

@@ -30,8 +30,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from qupia.i18n import _, ngettext, place
-from qupia.model import LEGAL_LEVELS, Finding, Marking
+from qupia.i18n import msg, msg_n, place
+from qupia.model import LEGAL_LEVELS, Finding, Marking, Message
 from qupia.rules.base import Facts, add_years, finding, quoted
 
 CODE = "QP201"
@@ -41,25 +41,24 @@ SEVERITY = "warning"
 ARTICLE = "20(3)"
 
 
-def expiry(mark: Marking) -> tuple[date, str, str] | None:
-    """When the mark's period ends, why (in the active language), and the article; None when
+def expiry(mark: Marking) -> tuple[date, Message, str] | None:
+    """When the mark's period ends, why (a message), and the article; None when
     nothing says."""
     req = mark.requisites
     if req.extended_until:
-        why = _("its extension ran until {until}").format(until=req.extended_until)
+        why = msg("its extension ran until {until}", until=req.extended_until)
         return req.extended_until, why, "22"
     if req.until:
-        return req.until, _("its period ran until {until}").format(until=req.until), "22"
+        return req.until, msg("its period ran until {until}", until=req.until), "22"
     if req.period_years and req.date:
         end = add_years(req.date, req.period_years)
-        why = ngettext("its {years}-year period from {start} ended {end}",
-                       "its {years}-year period from {start} ended {end}",
-                       req.period_years).format(years=req.period_years, start=req.date, end=end)
+        why = msg_n("its {years}-year period from {start} ended {end}",
+                    "its {years}-year period from {start} ended {end}",
+                    req.period_years, years=req.period_years, start=req.date, end=end)
         return end, why, "22"
     if req.date:
         end = add_years(req.date, 30)
-        why = _("it is dated {date}, more than 30 years ago, with no extension").format(
-            date=req.date)
+        why = msg("it is dated {date}, more than 30 years ago, with no extension", date=req.date)
         return end, why, "20(3)"
     return None
 
@@ -73,8 +72,8 @@ def check(facts: Facts) -> list[Finding]:
             _end, why, article = known
             return [finding(
                 __name__,
-                _('Mark "{mark}" {place} has expired: {why}, and no declassification is '
-                  "noted").format(mark=quoted(mark, facts), place=place(mark), why=why),
+                msg('Mark "{mark}" {place} has expired: {why}, and no declassification is '
+                    "noted", mark=quoted(mark), place=place(mark), why=why),
                 mark, article=article,
             )]
     return []

@@ -22,7 +22,7 @@ How to fix
 
 from __future__ import annotations
 
-from qupia.i18n import _, level_name, place
+from qupia.i18n import level_name, msg, place
 from qupia.model import LEGAL_LEVELS, Finding
 from qupia.rules.base import Facts, finding, level_mark, list_requirement, quoted
 
@@ -43,9 +43,9 @@ def check(facts: Facts) -> list[Finding]:
     mark = level_mark(facts, level)
     return [finding(
         __name__,
-        _('Mark "{mark}" ({level}) {place} is above the level {required} that departmental '
-          'list item {item} ("{title}") sets ({why})').format(
-            mark=quoted(mark, facts), level=level_name(level), place=place(mark),
+        msg('Mark "{mark}" ({level}) {place} is above the level {required} that departmental '
+            'list item {item} ("{title}") sets ({why})',
+            mark=quoted(mark), level=level_name(level), place=place(mark),
             required=level_name(top.level), item=top.id, title=top.title, why=top.why),
         mark, article=f"list item {top.id}",
     )]

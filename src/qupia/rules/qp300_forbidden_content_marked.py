@@ -29,7 +29,7 @@ How to fix
 
 from __future__ import annotations
 
-from qupia.i18n import _, place
+from qupia.i18n import msg, place, sentences
 from qupia.model import Finding
 from qupia.rules.base import Facts, finding, quoted
 from qupia.rules.content_facts import marked_substance, quote
@@ -49,8 +49,9 @@ def check(facts: Facts) -> list[Finding]:
     top = found.top17
     return [finding(
         __name__,
-        _('Mark "{mark}" {place} classifies Article 17 matter (item {item}), which the law '
-          "forbids classifying").format(mark=quoted(mark, facts), place=place(mark), item=top.item)
-        + ". " + found.explain(),
+        sentences(
+            msg('Mark "{mark}" {place} classifies Article 17 matter (item {item}), which the '
+                "law forbids classifying", mark=quoted(mark), place=place(mark), item=top.item),
+            found.explain()),
         mark, article=top.item, evidence=quote(top),
     )]

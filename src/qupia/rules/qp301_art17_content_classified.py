@@ -26,7 +26,7 @@ How to fix
 
 from __future__ import annotations
 
-from qupia.i18n import _
+from qupia.i18n import msg, sentences
 from qupia.model import Finding
 from qupia.rules.base import Facts, finding
 from qupia.rules.content_facts import marked_substance, quote
@@ -47,7 +47,9 @@ def check(facts: Facts) -> list[Finding]:
     page = top.evidence[0].page if top.evidence else mark.page
     return [finding(
         __name__,
-        _("This classified document also holds Article 17 facts (item {item}) that may not be "
-          "classified").format(item=top.item) + ". " + found.explain(),
+        sentences(
+            msg("This classified document also holds Article 17 facts (item {item}) that may "
+                "not be classified", item=top.item),
+            found.explain()),
         None, article=top.item, evidence=quote(top), page=page,
     )]

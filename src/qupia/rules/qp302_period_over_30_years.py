@@ -24,7 +24,7 @@ How to fix
 
 from __future__ import annotations
 
-from qupia.i18n import _, ngettext, place
+from qupia.i18n import msg, msg_n, place
 from qupia.model import LEGAL_LEVELS, Finding
 from qupia.rules.base import Facts, add_years, finding, quoted
 
@@ -41,17 +41,16 @@ def check(facts: Facts) -> list[Finding]:
             continue
         req = mark.requisites
         if req.period_years and req.period_years > 30:
-            why = ngettext("a period of {years} year", "a period of {years} years",
-                           req.period_years).format(years=req.period_years)
+            why = msg_n("a period of {years} year", "a period of {years} years",
+                        req.period_years, years=req.period_years)
         elif req.until and req.date and req.until > add_years(req.date, 30):
-            why = _("a period from {start} until {until}").format(start=req.date,
-                                                                  until=req.until)
+            why = msg("a period from {start} until {until}", start=req.date, until=req.until)
         else:
             continue
         return [finding(
             __name__,
-            _('Mark "{mark}" {place} states {why}, over the 30-year limit').format(
-                mark=quoted(mark, facts), place=place(mark), why=why),
+            msg('Mark "{mark}" {place} states {why}, over the 30-year limit',
+                mark=quoted(mark), place=place(mark), why=why),
             mark,
         )]
     return []

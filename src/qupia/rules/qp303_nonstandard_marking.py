@@ -23,7 +23,7 @@ How to fix
 
 from __future__ import annotations
 
-from qupia.i18n import _, place
+from qupia.i18n import msg, place
 from qupia.model import Finding, Level
 from qupia.rules.base import Facts, finding, quoted
 from qupia.text.fold import fold
@@ -45,8 +45,8 @@ def check(facts: Facts) -> list[Finding]:
         seen.add(key)
         out.append(finding(
             __name__,
-            _('Stamp "{mark}" {place} is not one of the three secrecy marks of Article 18'
-              ).format(mark=quoted(mark, facts), place=place(mark)),
+            msg('Stamp "{mark}" {place} is not one of the three secrecy marks of Article 18',
+                mark=quoted(mark), place=place(mark)),
             mark,
         ))
     return out

@@ -24,7 +24,7 @@ How to fix
 
 from __future__ import annotations
 
-from qupia.i18n import _, level_name, place
+from qupia.i18n import level_name, msg, place
 from qupia.markings import load
 from qupia.model import LEGAL_LEVELS, Finding, Level, Marking, legal_level
 from qupia.rules.base import Facts, finding, quoted
@@ -57,9 +57,9 @@ def check(facts: Facts) -> list[Finding]:
     a, b = first[low], first[high]
     return [finding(
         __name__,
-        _('"{first}" ({first_level}) {first_place} but "{second}" ({second_level}) '
-          "{second_place}").format(first=quoted(a, facts), first_level=level_name(low),
-                                   first_place=place(a), second=quoted(b, facts),
-                                   second_level=level_name(high), second_place=place(b)),
+        msg('"{first}" ({first_level}) {first_place} but "{second}" ({second_level}) '
+            "{second_place}", first=quoted(a), first_level=level_name(low),
+            first_place=place(a), second=quoted(b), second_level=level_name(high),
+            second_place=place(b)),
         a, evidence=f"{a.text} | {b.text}",
     )]

@@ -31,7 +31,7 @@ How to fix
 
 from __future__ import annotations
 
-from qupia.i18n import _, level_name, place
+from qupia.i18n import level_name, msg, place
 from qupia.model import LEGAL_LEVELS, Finding, Level, Marking, legal_level
 from qupia.rules.base import Facts, finding, quoted
 
@@ -56,17 +56,17 @@ def check(facts: Facts) -> list[Finding]:
         if stamp is None or level is None:
             if says not in LEGAL_LEVELS:
                 continue
-            message = _('Property "{property}" says "{text}" ({level}), but the pages carry no '
-                        "secrecy mark").format(property=meta.property, text=quoted(meta, facts),
-                                               level=level_name(says))
+            message = msg('Property "{property}" says "{text}" ({level}), but the pages carry '
+                          "no secrecy mark", property=meta.property, text=quoted(meta),
+                          level=level_name(says))
             evidence = meta.text
         elif says == level:
             continue
         else:
-            message = _('Property "{property}" says "{text}" ({level}), but the stamp '
-                        '"{stamp}" {place} is {stamp_level}').format(
-                property=meta.property, text=quoted(meta, facts), level=level_name(says),
-                stamp=quoted(stamp, facts), place=place(stamp), stamp_level=level_name(level))
+            message = msg('Property "{property}" says "{text}" ({level}), but the stamp '
+                          '"{stamp}" {place} is {stamp_level}', property=meta.property,
+                          text=quoted(meta), level=level_name(says), stamp=quoted(stamp),
+                          place=place(stamp), stamp_level=level_name(level))
             evidence = f"{meta.text} | {stamp.text}"
         out.append(finding(__name__, message, meta, evidence=evidence))
     return out
