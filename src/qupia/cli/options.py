@@ -133,7 +133,7 @@ def _resolve(paths: tuple[str, ...], config_path: str | None, reference_date: An
     if memory is not None:
         settings = replace(settings, limits=replace(settings.limits,
                                                     memory_bytes=memory * 1024 * 1024))
-    # Set before the worker processes are forked, so that their messages are in it too.
+    # The command line's own texts (help, errors, the summary) follow the resolved language.
     i18n.set_language(settings.lang)
     root = found.parent if found else Path.cwd()
     walk = collect(paths, conf.get("include", []), conf.get("exclude", []), root)
