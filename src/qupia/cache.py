@@ -3,8 +3,9 @@ model's weights), so that a short run loads them ready instead of building them 
 
 - Where: ``$XDG_CACHE_HOME/qupia`` (else ``~/.cache/qupia``), or ``$QUPIA_CACHE_DIR``;
   ``QUPIA_NO_CACHE=1`` turns it off. A folder that cannot be written only means no cache.
-- What: only what is built from the pattern and model files qupia ships, never a document's
-  text or anything read from a document.
+- What: only what is built from the pattern and model files qupia ships, and a configuration
+  file's validated settings (:mod:`qupia.config`); never a document's text or anything read
+  from a document.
 - Keyed by the SHA-256 of those files, of the Python files that build the object, and of the
   Python version: an edited pattern file or a new qupia builds a new entry (the four newest
   entries of a name are kept, older ones removed). A Python file is named in the key by its

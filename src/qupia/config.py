@@ -2,24 +2,23 @@
 
 The file is TOML: a ``.qupia.toml`` with top-level keys, or a ``pyproject.toml`` with a
 ``[tool.qupia]`` table. A bad key or value is a :class:`ConfigError` naming the key and file.
+
+The keys are a pydantic model (:mod:`qupia.config_schema`). Importing pydantic costs about a
+tenth of a second, so it is imported only for a file whose validated values are not in qupia's
+user cache (:mod:`qupia.cache`, keyed by the file's bytes, its place, the rule codes and
+qupia's version): a run without a configuration file, or with one already seen, never imports
+it. Whether a file it names exists is checked on every run.
 """
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from qupia.extract.errors import OCR_MODES
+from qupia import __version__
 from qupia.fsio import read_regular
-from qupia.i18n import LANGUAGES
-from qupia.model import SEVERITIES
-
-KEYS = {"enable", "disable", "severity", "fail-on", "reference-date", "evidence", "jobs",
-        "include", "exclude", "departmental-list", "lang", "baseline", "content-threshold",
-        "memory-limit", "metadata-marks", "ocr"}
-METADATA_MARKS = ("compare-only", "count")
 
 
 class ConfigError(Exception):
@@ -93,9 +92,28 @@ def peek(path: Path, key: str) -> Any:
 
 
 def read_config(path: Path, known_codes: set[str]) -> dict[str, Any]:
-    """The validated settings of *path*; paths in it are resolved against its folder."""
+    """The validated settings of *path* by their keys; paths in it are resolved against its
+    folder."""
     try:
-        data = load_toml(path)
+        raw = read_regular(path)
+    except OSError as exc:
+        raise ConfigError(f"{path}: {toml_problem(exc)}") from None
+    from qupia.cache import cached
+
+    schema = Path(__file__).with_name("config_schema.py")  # an edited model: a new entry
+    key = (hashlib.sha256(raw).hexdigest(), str(path.resolve()), __version__,
+           ",".join(sorted(known_codes)))
+    values: dict[str, Any] = cached("config", [schema], lambda: _validated(path, raw,
+                                                                            known_codes), *key)
+    listed = values.get("departmental-list")
+    if listed is not None and not listed.is_file():
+        raise ConfigError(f"{path}: key 'departmental-list': no such file {str(listed)!r}")
+    return values
+
+
+def _validated(path: Path, raw: bytes, known_codes: set[str]) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
     except TOML_ERRORS as exc:
         raise ConfigError(f"{path}: {toml_problem(exc)}") from None
     if path.name == "pyproject.toml":
@@ -103,89 +121,12 @@ def read_config(path: Path, known_codes: set[str]) -> dict[str, Any]:
         data = tool.get("qupia", {}) if isinstance(tool, dict) else None
         if not isinstance(data, dict):
             raise ConfigError(f"{path}: [tool.qupia] must be a table")
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        where = f"{path}: key {key!r}"
-        if key not in KEYS:
-            raise ConfigError(f"{where}: unknown setting (known: {', '.join(sorted(KEYS))})")
-        if key in ("enable", "disable"):
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{where}: must be a list of rule codes or prefixes")
-            out[key] = [_codes(v, known_codes, where) for v in value]
-        elif key == "severity":
-            if not isinstance(value, dict):
-                raise ConfigError(f"{where}: must be a table of CODE = severity")
-            for code, sev in value.items():
-                if code.upper() not in known_codes:
-                    raise ConfigError(f"{where}: unknown rule code {code!r}")
-                if sev not in SEVERITIES:
-                    raise ConfigError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
-            out[key] = {c.upper(): s for c, s in value.items()}
-        elif key == "fail-on":
-            if value not in SEVERITIES:
-                raise ConfigError(f"{where}: must be one of {', '.join(SEVERITIES)}")
-            out[key] = value
-        elif key == "reference-date":
-            if isinstance(value, datetime):  # TOML 2026-11-26T10:00:00: a time, not a date
-                raise ConfigError(f"{where}: must be a date YYYY-MM-DD, not a date and time")
-            if isinstance(value, date):
-                out[key] = value
-            else:
-                try:
-                    out[key] = date.fromisoformat(str(value))
-                except ValueError:
-                    raise ConfigError(f"{where}: must be a date YYYY-MM-DD") from None
-        elif key == "evidence":
-            if not isinstance(value, bool):
-                raise ConfigError(f"{where}: must be true or false")
-            out[key] = value
-        elif key == "jobs":
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ConfigError(f"{where}: must be a positive integer")
-            out[key] = value
-        elif key == "memory-limit":
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ConfigError(f"{where}: must be a whole number of MiB (0: no limit)")
-            out[key] = value
-        elif key in ("include", "exclude"):
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{where}: must be a list of glob patterns")
-            out[key] = value
-        elif key == "ocr":
-            if value not in OCR_MODES:
-                raise ConfigError(f"{where}: must be one of {', '.join(OCR_MODES)}")
-            out[key] = value
-        elif key == "lang":
-            if value not in LANGUAGES:
-                raise ConfigError(f"{where}: must be one of {', '.join(LANGUAGES)}")
-            out[key] = value
-        elif key == "departmental-list":
-            if not isinstance(value, str) or not value:
-                raise ConfigError(f"{where}: must be the path of a departmental list file")
-            listed = (path.parent / value).resolve()
-            if not listed.is_file():
-                raise ConfigError(f"{where}: no such file {str(listed)!r}")
-            out[key] = listed
-        elif key == "content-threshold":
-            if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value < 1:
-                raise ConfigError(f"{where}: must be a number between 0 and 1")
-            out[key] = float(value)
-        elif key == "metadata-marks":
-            if value not in METADATA_MARKS:
-                raise ConfigError(f"{where}: must be one of {', '.join(METADATA_MARKS)}")
-            out[key] = value
-        elif key == "baseline":
-            if not isinstance(value, str) or not value:
-                raise ConfigError(f"{where}: must be the path of a baseline file")
-            out[key] = (path.parent / value).resolve()
-    return out
+    from qupia.config_schema import validate
 
-
-def _codes(prefix: str, known: set[str], where: str) -> str:
-    p = prefix.upper()
-    if not any(code.startswith(p) for code in known):
-        raise ConfigError(f"{where}: {prefix!r} matches no rule code")
-    return p
+    try:
+        return validate(data, str(path), known_codes, path.parent)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def select(known: set[str], enable: list[str] | None, disable: list[str] | None) -> frozenset[str]:
