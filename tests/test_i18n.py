@@ -131,7 +131,8 @@ def test_explanation_follows_the_language() -> None:
 
 def test_shared_messages_are_translated() -> None:
     package = Path(i18n.__file__).parent
-    modules = ["i18n.py", "report/sarif.py", "report/text_report.py", "rules/content_facts.py",
+    modules = ["i18n.py", "report/sarif.py", "report/text_report.py", "report/html.py",
+               "rules/content_facts.py",
                "content/deplist.py", *(f"cli/{p.name}" for p in (package / "cli").glob("*.py"))]
     for module in modules:
         check_translated(module, msgids(package / module))

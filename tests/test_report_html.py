@@ -156,3 +156,26 @@ def test_page_of_100000_files_loads(tmp_path: Path,
     print(json.dumps(figures))
     (tmp_path / "figures.json").write_text(json.dumps(figures))
     assert loaded < 30 if os.environ.get("CI") else loaded < 60
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", ("Archive review under the Law", "Findings by rule", "Every rule", "By status")),
+    ("ru", ("Проверка архива по Закону", "Находки по правилам", "Все правила", "По состоянию")),
+    ("kk", ("Заң бойынша мұрағатты тексеру", "Ережелер бойынша табылғандар", "Барлық ережелер",
+            "Күйі бойынша")),
+])
+def test_page_speaks_the_language_asked_for(store: Path, lang: str,
+                                           words: tuple[str, ...]) -> None:
+    """The page's own texts come from the same catalogues as the messages (`--lang`, else the
+    store's language); none of the English ones is left in a translated page."""
+    data = export.load(store)
+    page = html.render(data, lang)
+    assert f'<html lang="{lang}">' in page
+    assert all(w in page for w in words), [w for w in words if w not in page]
+    if lang != "en":
+        english = html.render(data, "en")
+        for w in ("Findings by rule", "Every family", "Totals", "files with findings"):
+            assert w in english and w not in page
+    texts = json.loads(page.split('id="qupia-text">', 1)[1].split("</script>", 1)[0])
+    assert set(texts) >= {"findings", "showing", "page_of"}
+    assert "{n}" in texts["showing"] and "{pages}" in texts["page_of"]

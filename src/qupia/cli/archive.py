@@ -100,7 +100,8 @@ def report_command(db: str, html_path: str | None, csv_path: str | None,
     except StoreError as exc:
         click.echo(f"qupia: {exc}", err=True)
         sys.exit(2)
-    writers = [(html_path, html.render), (csv_path, export.csv_text),
+    # The page in --lang, else in the language the store was made in.
+    writers = [(html_path, lambda d: html.render(d, lang)), (csv_path, export.csv_text),
                (json_path, export.json_text)]
     for target, _render in writers:
         if target:

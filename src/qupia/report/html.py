@@ -3,8 +3,10 @@
 Nothing on the page is fetched: the styles, the script (written here) and the charts (inline
 SVG drawn here) are in the file, and the files' data is a JSON block in it. The table of files is
 paginated in the browser, so a store of 100,000 files opens as one page (README: load time).
-Texts are in the active language (:mod:`qupia.i18n`); the document's words appear only when the
-store was made with ``--evidence``.
+Texts are in the language asked for (``qupia report --lang``), else the store's; the page's
+own words are translated through the message catalogues (:mod:`qupia.i18n`), the findings'
+messages are stored in the scan's language. The document's words appear only when the store
+was made with ``--evidence``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from qupia import __version__
-from qupia.i18n import _
+from qupia.i18n import Catalogue, catalogue
 from qupia.model import FAMILIES
 from qupia.report.export import ReportData, totals
 
@@ -29,11 +31,12 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def bar_chart(items: list[tuple[str, int]], title: str, color: str = "#2f5d8a") -> str:
-    """Horizontal bars as inline SVG: one row per (label, value)."""
+def bar_chart(items: list[tuple[str, int]], title: str, color: str = "#2f5d8a",
+              empty: str = "Nothing to show.") -> str:
+    """Horizontal bars as inline SVG: one row per (label, value); *empty* when there are none."""
     if not items:
         return (f'<figure class="chart"><figcaption>{_e(title)}</figcaption>'
-                f'<p class="empty">{_e(_("Nothing to show."))}</p></figure>')
+                f'<p class="empty">{_e(empty)}</p></figure>')
     top = max(v for _l, v in items) or 1
     row, label_w, bar_w = 22, 210, 330
     height = row * len(items) + 8
@@ -84,7 +87,7 @@ def _binned(years: Counter[int]) -> list[tuple[str, int]]:
     return [(f"{d}s", decades[d]) for d in range(min(decades), max(decades) + 1, 10)]
 
 
-def charts(data: ReportData) -> str:
+def charts(data: ReportData, tr: Catalogue) -> str:
     t = totals(data)
     by_rule = sorted(t["rule"].items())
     decades: Counter[int] = Counter()
@@ -104,19 +107,21 @@ def charts(data: ReportData) -> str:
         by_decade[y // 10 * 10] += n
     decade_bars = ([(f"{d}s", by_decade[d]) for d in range(min(by_decade), max(by_decade) + 1, 10)]
                    if by_decade else [])
+    empty = tr._("Nothing to show.")
     return "".join((
-        bar_chart(by_rule, _("Findings by rule")),
-        bar_chart(decade_bars, _("Marks by decade of their date"), "#6a7f3a"),
-        bar_chart(_binned(expired), _("Expired marks by the year their period ended"),
-                  "#a8552c"),
+        bar_chart(by_rule, tr._("Findings by rule"), empty=empty),
+        bar_chart(decade_bars, tr._("Marks by decade of their date"), "#6a7f3a", empty),
+        bar_chart(_binned(expired), tr._("Expired marks by the year their period ended"),
+                  "#a8552c", empty),
     ))
 
 
-def _totals_table(title: str, counts: Counter[str], order: tuple[str, ...] = ()) -> str:
+def _totals_table(title: str, counts: Counter[str], order: tuple[str, ...] = (),
+                  none: str = "none") -> str:
     keys = [k for k in order if k in counts] + sorted(k for k in counts if k not in order)
     rows = "".join(f"<tr><td>{_e(k)}</td><td class=num>{counts[k]}</td></tr>" for k in keys)
     if not rows:
-        rows = f'<tr><td colspan=2 class="empty">{_e(_("none"))}</td></tr>'
+        rows = f'<tr><td colspan=2 class="empty">{_e(none)}</td></tr>'
     return f'<table class="totals"><caption>{_e(title)}</caption>{rows}</table>'
 
 
@@ -270,7 +275,11 @@ document.body.dataset.ready="1";
 """
 
 
-def render(data: ReportData) -> str:
+def render(data: ReportData, lang: str | None = None) -> str:
+    """The page, in *lang* (default: the language the store was made in, else English)."""
+    lang = lang or data.settings.get("lang") or "en"
+    tr = catalogue(lang)
+    _ = tr._
     t = totals(data)
     n_findings = sum(t["family"].values())
     unreadable = sum(n for s, n in t["status"].items() if s != "ok")
@@ -291,14 +300,15 @@ def render(data: ReportData) -> str:
             (len(data.files), _("files")), (n_findings, _("findings")),
             (sum(1 for f in data.files if f["findings"]), _("files with findings")),
             (marked, _("files marked secret")), (unreadable, _("unreadable files"))))
+    none = _("none")
     tables = "".join((
-        _totals_table(_("By family"), t["family"], FAMILIES),
-        _totals_table(_("By rule"), t["rule"]),
-        _totals_table(_("By severity"), t["severity"], ("error", "warning", "info")),
-        _totals_table(_("By article"), t["article"]),
-        _totals_table(_("By document level"), t["level"], (*_LEGAL, "none")),
-        _totals_table(_("By language"), t["language"]),
-        _totals_table(_("By status"), t["status"], ("ok", "no-text", "error")),
+        _totals_table(_("By family"), t["family"], FAMILIES, none),
+        _totals_table(_("By rule"), t["rule"], (), none),
+        _totals_table(_("By severity"), t["severity"], ("error", "warning", "info"), none),
+        _totals_table(_("By article"), t["article"], (), none),
+        _totals_table(_("By document level"), t["level"], (*_LEGAL, "none"), none),
+        _totals_table(_("By language"), t["language"], (), none),
+        _totals_table(_("By status"), t["status"], ("ok", "no-text", "error"), none),
     ))
     headers = "".join(f'<th data-k="{k}">{_e(label)}</th>' for k, label in (
         (0, _("File")), (1, _("Status")), (3, _("Level")), (4, _("Language")),
@@ -315,7 +325,7 @@ def render(data: ReportData) -> str:
             if evidence else _("The store holds no words of the documents (made without "
                                "--evidence)."))
     return f"""<!DOCTYPE html>
-<html lang="{_e(data.settings.get("lang") or "en")}"><head><meta charset="utf-8">
+<html lang="{_e(lang)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="{_CSP}">
 <title>{_e(_("qupia archive review"))}</title><style>{_CSS}</style></head>
@@ -324,7 +334,7 @@ def render(data: ReportData) -> str:
 </header><main>
 <section><div class="cards">{cards}</div><p class="empty">{_e(note)}</p></section>
 <section><h2>{_e(_("Totals"))}</h2><div class="grid">{tables}</div></section>
-<section><h2>{_e(_("Charts"))}</h2><div class="grid">{charts(data)}</div></section>
+<section><h2>{_e(_("Charts"))}</h2><div class="grid">{charts(data, tr)}</div></section>
 <section><h2>{_e(_("Files"))}</h2><div class="filters">{filters}</div>
 <table id="files"><thead><tr>{headers}</tr></thead><tbody id="rows"></tbody></table>
 <div class="pager"><button id="prev" type="button">‹ {_e(_("previous"))}</button>
