@@ -29,6 +29,7 @@ from qupia.model import (
     Level,
     Region,
 )
+from qupia.review import read as read_review
 from qupia.rules import RULES, Facts, run
 from qupia.settings import Settings
 from qupia.text.fold import fold_blocks
@@ -162,11 +163,8 @@ def check_file(path: Path, settings: Settings, data: bytes | None = None) -> Fil
     findings = run(rule_facts, set(settings.enabled) if settings.enabled is not None else None)
     # A reviewed document's own suppressions (qupia.review) are read with it, here in the
     # worker under the time limit; an archive's members have none.
-    review = None
-    if findings and data is None:
-        from qupia import review as reviews
-
-        review = reviews.read(path, {r.CODE for r in RULES}, settings.limits)
+    review = (read_review(path, {r.CODE for r in RULES}, settings.limits)
+              if findings and data is None else None)
     # Some pages could not be read: the file is checked on the pages that were, and still
     # fails the run (a page that could not be read is never passed).
     return FileResult(
