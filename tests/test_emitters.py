@@ -14,7 +14,7 @@ import io
 import json
 import os
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -104,6 +104,15 @@ def results() -> list[FileResult]:
     return [order, memo, bad_review, scan, broken]
 
 
+@dataclass(frozen=True)
+class OnlyRun:
+    """What an emitter may know of the run, and nothing else: an emitter that read a setting
+    (evidence, severity …) would fail on it."""
+
+    reference_date: date
+    lang: str
+
+
 def emitted(fmt: str, evidence: bool, lang: str) -> str:
     settings = Settings(reference_date=REFERENCE, evidence=evidence, lang=lang,
                         severity={"QP201": "error"})
@@ -111,7 +120,7 @@ def emitted(fmt: str, evidence: bool, lang: str) -> str:
         "СЕКРЕТНО", KEY))])  # the scan's finding is in the baseline
     finished = [finish(r, settings, known) for r in results()]
     out = io.StringIO()
-    EMITTERS[fmt](finished, settings, out)
+    EMITTERS[fmt](finished, OnlyRun(REFERENCE, lang), out)
     return out.getvalue()
 
 
