@@ -39,3 +39,25 @@ def test_import_qupia_stays_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=60).stdout.strip()
     assert out == "[]"
+
+
+def test_results_are_finished_as_the_command_line_finishes_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Severity from the settings, the document's own suppression, no words of the document
+    without evidence; the message is an id made text in the language asked for."""
+    from dataclasses import replace
+
+    from qupia.i18n import render
+
+    memo = tmp_path / "memo.txt"
+    memo.write_text("СТРОГО СЕКРЕТНО\n\nСлужебная записка от 12.03.2024\n", encoding="utf-8")
+    settings = replace(SETTINGS, severity={"QP303": "warning"}, evidence=False)
+    [result] = qupia.check_file(memo, settings)
+    [found] = [f for f in result.findings if f.code == "QP303"]
+    assert found.severity == "warning" and found.evidence == ""
+    assert "СТРОГО" not in render(found.message, "ru")
+    assert render(found.message, "ru").startswith("Штамп «<")
+    (tmp_path / "memo.txt.qupia.toml").write_text(
+        '[[ignore]]\nrule = "QP303"\nreason = "reviewed"\n', encoding="utf-8")
+    [result] = list(qupia.check([memo], settings))
+    assert "QP303" not in [f.code for f in result.findings]
+    assert [s.finding.code for s in result.suppressed] == ["QP303"]
