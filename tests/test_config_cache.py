@@ -98,3 +98,26 @@ def test_one_line_naming_the_file_and_the_first_bad_key(tmp_path: Path, content:
         read_config(conf, KNOWN)
     text = str(caught.value)
     assert text.startswith(f"{conf}: ") and complaint in text and "\n" not in text
+
+
+def test_settings_are_the_options_over_the_configuration(tmp_path: Path) -> None:
+    from datetime import date
+
+    from qupia.config import Options, build_settings
+
+    conf = tmp_path / ".qupia.toml"
+    conf.write_text('jobs = 64\nlang = "kk"\nevidence = true\nmemory-limit = 512\n'
+                    'disable = ["QP4"]\nseverity = {qp303 = "info"}\n', encoding="utf-8")
+    values = read_config(conf, KNOWN)
+    built = build_settings(values, KNOWN, Options(), cpus=2)
+    assert (built.jobs, built.lang, built.evidence) == (2, "kk", True)  # jobs: this machine's
+    assert built.limits.memory_bytes == 512 * 1024 * 1024
+    assert built.enabled == frozenset(c for c in KNOWN if not c.startswith("QP4"))
+    assert built.severity == {"QP303": "info"}
+    asked = build_settings(values, KNOWN, Options(
+        reference_date=date(2020, 1, 1), enable=("qp3",), jobs=8, no_evidence=True, lang="ru",
+        memory_limit=0, timeout=5.0), cpus=2)
+    assert (asked.jobs, asked.lang, asked.evidence) == (8, "ru", False)
+    assert asked.reference_date == date(2020, 1, 1) and asked.limits.memory_bytes == 0
+    assert asked.enabled == frozenset(c for c in KNOWN if c.startswith("QP3"))
+    assert asked.limits.timeout_seconds == 5.0

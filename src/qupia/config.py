@@ -1,4 +1,5 @@
-"""Read a configuration file into :class:`~qupia.settings.Settings` values, validating each key.
+"""Read a configuration file, validating each key, and build :class:`~qupia.settings.Settings`
+from it and the command line's options (:func:`build_settings`).
 
 The file is TOML: a ``.qupia.toml`` with top-level keys, or a ``pyproject.toml`` with a
 ``[tool.qupia]`` table. A bad key or value is a :class:`ConfigError` naming the key and file.
@@ -14,11 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from qupia import __version__
+from qupia import __version__, i18n
 from qupia.fsio import read_regular
+from qupia.settings import Settings
 
 
 class ConfigError(Exception):
@@ -133,3 +137,49 @@ def select(known: set[str], enable: list[str] | None, disable: list[str] | None)
     """Rule codes enabled by prefix lists (an empty enable list means every rule)."""
     chosen = {c for c in known if not enable or any(c.startswith(p) for p in enable)}
     return frozenset(c for c in chosen if not any(c.startswith(p) for p in disable or []))
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line says; each one given wins over the configuration's key."""
+
+    reference_date: date | None = None
+    enable: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    jobs: int | None = None
+    no_evidence: bool = False
+    lang: str | None = None
+    content_threshold: float | None = None
+    timeout: float | None = None
+    memory_limit: int | None = None  # MiB; 0: no limit
+    ocr: str | None = None
+
+
+def build_settings(conf: dict[str, Any], known: set[str], options: Options, cpus: int
+                   ) -> Settings:
+    """The settings of a run: *options* over the validated configuration *conf*
+    (:func:`read_config`), then the defaults; *cpus*: the processors this machine gives."""
+    settings = Settings(
+        reference_date=options.reference_date or conf.get("reference-date", date.today()),
+        enabled=select(known, [e.upper() for e in options.enable] or conf.get("enable"),
+                       [*conf.get("disable", []), *(d.upper() for d in options.disable)]),
+        severity=conf.get("severity", {}),
+        evidence=not options.no_evidence and conf.get("evidence", True),
+        # The configuration is shared between machines: its jobs is capped at this one's CPUs.
+        # An explicit --jobs is taken as asked (up to the command line's bound).
+        jobs=options.jobs or min(conf.get("jobs", 1), cpus),
+        lang=options.lang or conf.get("lang") or i18n.system_language() or "en",
+        departmental_list=conf.get("departmental-list"),
+        content_threshold=options.content_threshold or conf.get("content-threshold"),
+        metadata_marks=conf.get("metadata-marks", "compare-only"),
+        ocr=options.ocr or conf.get("ocr", "auto"),
+    )
+    if options.timeout:
+        settings = replace(settings, limits=replace(settings.limits,
+                                                    timeout_seconds=options.timeout))
+    memory = options.memory_limit if options.memory_limit is not None else conf.get(
+        "memory-limit")
+    if memory is not None:
+        settings = replace(settings, limits=replace(settings.limits,
+                                                    memory_bytes=memory * 1024 * 1024))
+    return settings

@@ -7,8 +7,6 @@ import math
 import os
 import signal
 from collections.abc import Callable, Iterator
-from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +14,7 @@ import click
 
 from qupia import i18n
 from qupia.cli.group import _printable, lang_option
-from qupia.config import discover, read_config, select
+from qupia.config import Options, build_settings, discover, read_config
 from qupia.extract.errors import OCR_MODES
 from qupia.i18n import _
 from qupia.settings import Settings
@@ -111,28 +109,9 @@ def _resolve(paths: tuple[str, ...], config_path: str | None, reference_date: An
         if not any(c.startswith(code.upper()) for c in known):
             raise click.BadParameter(_("{code!r} matches no rule code").format(code=code),
                                      param_hint="--select")
-    settings = Settings(
-        reference_date=reference_date.date() if reference_date
-        else conf.get("reference-date", date.today()),
-        enabled=select(known, [e.upper() for e in enable] or conf.get("enable"),
-                       [*conf.get("disable", []), *(d.upper() for d in disable)]),
-        severity=conf.get("severity", {}),
-        evidence=not no_evidence and conf.get("evidence", True),
-        # The configuration is shared between machines: its jobs is capped at this one's CPUs.
-        # An explicit --jobs is taken as asked (up to MAX_JOBS).
-        jobs=jobs or min(conf.get("jobs", 1), _cpus()),
-        lang=lang or conf.get("lang") or i18n.system_language() or "en",
-        departmental_list=conf.get("departmental-list"),
-        content_threshold=content_threshold or conf.get("content-threshold"),
-        metadata_marks=conf.get("metadata-marks", "compare-only"),
-        ocr=ocr or conf.get("ocr", "auto"),
-    )
-    if timeout:
-        settings = replace(settings, limits=replace(settings.limits, timeout_seconds=timeout))
-    memory = memory_limit if memory_limit is not None else conf.get("memory-limit")
-    if memory is not None:
-        settings = replace(settings, limits=replace(settings.limits,
-                                                    memory_bytes=memory * 1024 * 1024))
+    options = Options(reference_date.date() if reference_date else None, enable, disable,
+                      jobs, no_evidence, lang, content_threshold, timeout, memory_limit, ocr)
+    settings = build_settings(conf, known, options, _cpus())
     # The command line's own texts (help, errors, the summary) follow the resolved language.
     i18n.set_language(settings.lang)
     root = found.parent if found else Path.cwd()
