@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from reportlab.lib.pagesizes import A4
@@ -42,17 +43,53 @@ def test_a_long_pdf_read_in_two_processes_is_the_same_document(tmp_path: Path,
     monkeypatch.setattr(pages, "cores", lambda: 2)
     forked: list[object] = []
     real = pages.fork_reader
-    monkeypatch.setattr(pages, "fork_reader", lambda work: forked.append(1) or real(work))
+
+    def fork(work: Any) -> Any:
+        forked.append(helper := real(work))
+        return helper
+
+    monkeypatch.setattr(pages, "fork_reader", fork)
     split = extract(path)
-    assert forked  # the helper did run
+    assert forked and forked[0] is not None  # the helper did run
     assert split == whole
     assert {b.page for b in split.blocks} == set(range(1, 10))
 
 
+def _fresh(code: str) -> str:
+    """*code* run in a new Python process (single-threaded, as a qupia worker is: the test
+    process may hold other threads, and fork_reader then declines to fork); its output."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=60).stdout.strip()
+
+
+def test_no_helper_is_forked_while_another_thread_runs() -> None:
+    code = """
+import threading
+from qupia.extract import pages
+alone = pages.fork_reader(lambda: 7)
+first = alone.result() if alone else "no helper"
+stop = threading.Event()
+other = threading.Thread(target=stop.wait)
+other.start()
+second = pages.fork_reader(lambda: 7)
+stop.set()
+other.join()
+print(first, second)
+"""
+    assert _fresh(code) == "7 None"
+
+
 def test_a_failed_helper_gives_none_and_the_pages_are_read_all_the_same(
         tmp_path: Path, monkeypatch) -> None:
-    helper = pages.fork_reader(lambda: 1 / 0)
-    assert helper is not None and helper.result() is None
+    code = """
+from qupia.extract import pages
+helper = pages.fork_reader(lambda: 1 / 0)
+print(helper is not None and helper.result() is None)
+"""
+    assert _fresh(code) == "True"
     path = _pdf(tmp_path / "long.pdf", 5)
     whole = extract(path)
     monkeypatch.setattr(pages, "SPLIT_PAGES", 2)
@@ -187,18 +224,19 @@ def test_a_file_queued_behind_one_that_times_out_is_read_all_the_same(tmp_path: 
 
 
 def test_a_helper_is_stopped_when_the_caller_fails() -> None:
-    import os
-    import time
-
-    helper = pages.fork_reader(lambda: time.sleep(60))
-    assert helper is not None
-    helper.discard()
-    try:
-        os.kill(helper.pid, 0)
-        alive = True
-    except ProcessLookupError:
-        alive = False
-    assert not alive  # killed and reaped
+    code = """
+import os, time
+from qupia.extract import pages
+helper = pages.fork_reader(lambda: time.sleep(60))
+assert helper is not None
+helper.discard()
+try:
+    os.kill(helper.pid, 0)
+    print("alive")
+except ProcessLookupError:
+    print("gone")
+"""
+    assert _fresh(code) == "gone"  # killed and reaped
 
 
 def test_pages_are_all_read_when_no_helper_can_start(tmp_path: Path, monkeypatch) -> None:

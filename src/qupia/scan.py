@@ -211,6 +211,9 @@ def _lost(exc: Exception) -> bool:
 def _progress(total: int, out: TextIO) -> Any:
     from tqdm import tqdm
 
+    # No monitor thread: workers are forked while the bar runs, and a fork copies only the
+    # calling thread (a lock the monitor held would stay locked in the child).
+    tqdm.monitor_interval = 0
     return tqdm(total=total, unit="file", file=out, disable=not out.isatty(),
                 dynamic_ncols=True, smoothing=0.05)
 

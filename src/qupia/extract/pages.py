@@ -65,9 +65,21 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
+def threads() -> int:
+    """The threads of this process, native ones included (Linux: /proc/self/task); 1 where
+    that cannot be read."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 1
+
+
 def fork_reader(work: Callable[[], Any]) -> Helper | None:
-    """Run *work* in a forked process; None when the system cannot fork."""
-    if not hasattr(os, "fork"):
+    """Run *work* in a forked process; None when the system cannot fork, or when this process
+    runs other threads: a fork copies only the calling thread, and a lock another thread held
+    at that moment (in pdfium, the allocator, a progress bar) would stay locked in the helper
+    for ever. A qupia worker is single-threaded; an embedding program may not be."""
+    if not hasattr(os, "fork") or threads() > 1:
         return None
     read, write = os.pipe()
     try:
