@@ -64,6 +64,33 @@ def make(split: str, sample: int, out: Path) -> None:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
+def print_differences(text: dict[str, Any], scan: dict[str, Any]) -> None:
+    """The documents whose scan is read otherwise than their text: what the scan lost or
+    gained (families, rule codes, Article items, level) against the text."""
+    for doc_id in sorted(set(text) | set(scan)):
+        t, s = text.get(doc_id), scan.get(doc_id)
+        if t and s and all(t[k] == s[k] for k in ("predicted_rules", "predicted_items",
+                                                     "predicted_level")):
+            continue
+        base = t or s or {}
+        gold = {"rules": base["gold_rules"], "items": base["gold_items"],
+                "level": base["gold_level"]}
+        if t is None:  # the text read right: the scan's reading is wrong
+            t = {"predicted_rules": gold["rules"], "predicted_items": gold["items"],
+                 "predicted_level": gold["level"]}
+        if s is None:
+            s = {"predicted_rules": gold["rules"], "predicted_items": gold["items"],
+                 "predicted_level": gold["level"]}
+        lost = sorted(set(t["predicted_rules"]) - set(s["predicted_rules"]))
+        gained = sorted(set(s["predicted_rules"]) - set(t["predicted_rules"]))
+        lost_items = sorted(set(t["predicted_items"]) - set(s["predicted_items"]))
+        gained_items = sorted(set(s["predicted_items"]) - set(t["predicted_items"]))
+        level = (f" level {t['predicted_level']}->{s['predicted_level']}"
+                 if t["predicted_level"] != s["predicted_level"] else "")
+        print(f"  {doc_id}: scan lost {lost} {lost_items}, gained {gained} {gained_items}"
+              f"{level} (gold {gold['rules']})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", default="dev", choices=("train", "dev", "test"))
@@ -88,12 +115,14 @@ def main(argv: list[str] | None = None) -> int:
                          "micro_f1": report["micro_f1"],
                          "unreadable": report["unreadable"],
                          "seconds": round(time.perf_counter() - started, 1),
-                         "families": {f: t["f1"] for f, t in report["families"].items()}}
+                         "families": {f: t["f1"] for f, t in report["families"].items()},
+                         "confusion": {c["id"]: c for c in report["confusion"]}}
     print(f"{'':8}{'files':>6}{'level right':>13}{'family micro-F1':>17}{'unreadable':>12}"
           f"{'seconds':>9}")
     for name, f in figures.items():
         print(f"{name:8}{f['documents']:>6}{f['level_right']:>13.1%}{f['micro_f1']:>17.3f}"
               f"{f['unreadable']:>12}{f['seconds']:>9}")
+    print_differences(figures["text"]["confusion"], figures["scan"]["confusion"])
     (args.out / "figures.json").write_text(json.dumps(figures, indent=2) + "\n",
                                            encoding="utf-8")
     return 0
