@@ -16,6 +16,7 @@ from typing import Any
 
 import regex
 
+from qupia.markings.ocrnoise import near_stamps
 from qupia.markings.patterns import Form, Pack, form_index, letters
 from qupia.markings.streams import Stream, line_segment, next_line, prev_line, words_of
 from qupia.model import LEGAL_LEVELS, Block, Level, Marking, Region
@@ -145,6 +146,10 @@ def with_fuzzy(pack: Pack, stream: Stream, matches: list[Any]) -> list[Any]:
                 continue
             # "СОВЕРШЕНН СЕКРЕТНО": the near top-secret mark replaces the exact "СЕКРЕТНО"
             kept = [k for k in kept if k not in inside] + [Near((a, b), index)]
+            changed = True
+    for a, b, index in near_stamps(pack, stream.folded, stream.region):  # declassification
+        if not any(a < k.end() and k.start() < b for k in kept):
+            kept.append(Near((a, b), index))
             changed = True
     return sorted(kept, key=lambda m: m.start()) if changed else matches
 
