@@ -80,10 +80,13 @@ def unavailable() -> str | None:
 
 
 _local = threading.local()
-#: Kazakh in Latin script (the 2017–2021 alphabets) is read with Tesseract's English data when
-#: kaz+rus makes garbage of a page: kaz and rus know no Latin letters. Diacritics it misses
-#: ("Ó" read "O") are folded away before marks are matched anyway.
-LATIN = "eng"
+#: Kazakh in Latin script (the 2017–2021 alphabets) is read again in Latin script when kaz+rus
+#: makes garbage of a page (kaz and rus know no Latin letters): with Tesseract's data for the
+#: whole Latin script when it is installed (Debian tesseract-ocr-script-latn), else its English
+#: data. English knows none of the 2018 alphabet's ý ń ǵ ú ı: "aýasynyń" came back "ayasynyn",
+#: which reads "айасынын" where the text reads "ауасының", and a Kazakh Latin scan lost its
+#: Article 17 finding (corpus/scans.py); the Latin data read it "aýasynyń".
+LATIN_CHOICES = ("Latin", "script/Latin", "eng")
 
 
 def _api(lang: str = LANGS) -> Any:
@@ -97,9 +100,14 @@ def _api(lang: str = LANGS) -> Any:
     return apis[lang]
 
 
-def _latin() -> bool:
+@functools.cache
+def latin() -> str | None:
+    """The Tesseract language a Latin-script page is read again with, or None."""
     folder = tessdata()
-    return folder is not None and (folder / f"{LATIN}.traineddata").is_file()
+    if folder is None:
+        return None
+    return next((lang for lang in LATIN_CHOICES
+                 if (folder / f"{lang}.traineddata").is_file()), None)
 
 
 def recognise(image: Any) -> list[Line]:
@@ -108,10 +116,11 @@ def recognise(image: Any) -> list[Line]:
         raise OcrError(unavailable())
     grey = image.convert("L") if image.mode != "L" else image
     lines, confidence = _recognise(grey, LANGS)
-    if confidence < LATIN_BELOW and _latin():
-        latin, latin_confidence = _recognise(grey, LATIN)
-        if latin_confidence > confidence:
-            return latin
+    second = latin() if confidence < LATIN_BELOW else None
+    if second:
+        again, again_confidence = _recognise(grey, second)
+        if again_confidence > confidence:
+            return again
     return lines
 
 

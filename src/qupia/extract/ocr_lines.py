@@ -6,8 +6,10 @@ here (:mod:`.ocr` runs it)."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+from qupia.extract.ocr_text import join_broken, normalise
 
 WIDE_GAP = 2.5  # line heights of white space that part two runs on one line
 MIN_CONF = 10.0  # words Tesseract is less sure of than this, without a letter, are speckles
@@ -59,23 +61,37 @@ def lines_of(tsv: str, image: Any | None = None) -> list[Line]:
         groups.setdefault(key, []).append((left, top, left + width, top + height, text))
     ink = _ink(image) if image is not None else None
     out: list[Line] = []
-    for words in groups.values():
+    last: tuple[tuple[int, int, int], int] | None = None  # the previous line's key, index
+    for key, words in groups.items():
         words.sort(key=lambda w: w[0])
         height = max(1, sorted(w[3] - w[1] for w in words)[len(words) // 2])
         run = [words[0]]
+        first = len(out)
         for word in words[1:]:
             if word[0] - run[-1][2] > WIDE_GAP * height:
                 out.append(_line(run, ink))
                 run = []
             run.append(word)
         out.append(_line(run, ink))
-    return out
+        if last is not None and last[0][:2] == key[:2] and last[0][2] + 1 == key[2]:
+            _mend(out, last[1], first)  # the next line of the same paragraph
+        last = (key, len(out) - 1)
+    return [ln for ln in out if ln.text]
+
+
+def _mend(out: list[Line], i: int, j: int) -> None:
+    """A word hyphenated at the end of line *i* joined with its rest from line *j*."""
+    mended = join_broken(out[i].text, out[j].text)
+    if mended:
+        out[i] = replace(out[i], text=mended[0])
+        out[j] = replace(out[j], text=mended[1])
 
 
 def _line(words: list[tuple[int, int, int, int, str]], ink: Any | None) -> Line:
     box = (min(w[0] for w in words), min(w[1] for w in words),
            max(w[2] for w in words), max(w[3] for w in words))
-    return Line(" ".join(w[4] for w in words), box, ink is not None and framed(ink, box))
+    return Line(normalise(" ".join(w[4] for w in words)), box,
+                ink is not None and framed(ink, box))
 
 
 def _ink(image: Any) -> Any:
