@@ -22,6 +22,7 @@ from qupia.extract.errors import Limits
 from qupia.extract.ocr import threads as ocr_threads
 from qupia.extract.zipped import is_archive, walk
 from qupia.markings import detect, load
+from qupia.members import check_member
 from qupia.model import (
     LEGAL_LEVELS,
     Document,
@@ -111,10 +112,8 @@ def check_path(path: Path, settings: Settings) -> list[FileResult]:
     results: list[FileResult] = []
     try:
         for member in walk(str(path), str(path), settings.limits, wanted):
-            if member.data is None:
-                results.append(FileResult(member.name, None, "error", member.error))
-            else:
-                results.append(check_file(Path(member.name), settings, data=member.data))
+            # each member under its own time limit, with its own suppressions
+            results.append(check_member(member, settings))
     except ExtractError as exc:
         results.append(FileResult(str(path), sha256(path), "error", str(exc)))
     if not results:

@@ -75,16 +75,32 @@ def read_sidecar(path: Path, known: set[str]) -> list[Suppression]:
         data = load_toml(path)
     except TOML_ERRORS as exc:
         raise SuppressionError(f"{path.name}: {toml_problem(exc)}") from None
+    return _sidecar_entries(data, path.name, known)
+
+
+def read_sidecar_bytes(raw: bytes, name: str, known: set[str]) -> list[Suppression]:
+    """Suppressions from the bytes of a sidecar named *name* (a member of an archive)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except TOML_ERRORS as exc:
+        raise SuppressionError(f"{name}: {toml_problem(exc)}") from None
+    return _sidecar_entries(data, name, known)
+
+
+def _sidecar_entries(data: dict[str, object], name: str, known: set[str]
+                     ) -> list[Suppression]:
     extra = set(data) - {"ignore"}
     if extra:
-        raise SuppressionError(f"{path.name}: unknown key {sorted(extra)[0]!r} "
+        raise SuppressionError(f"{name}: unknown key {sorted(extra)[0]!r} "
                                "(a sidecar holds [[ignore]] tables)")
     entries = data.get("ignore", [])
     if not isinstance(entries, list):
-        raise SuppressionError(f"{path.name}: key 'ignore' must be [[ignore]] tables")
+        raise SuppressionError(f"{name}: key 'ignore' must be [[ignore]] tables")
     out: list[Suppression] = []
     for n, entry in enumerate(entries, 1):
-        where = f"{path.name}: [[ignore]] #{n}"
+        where = f"{name}: [[ignore]] #{n}"
         if not isinstance(entry, dict) or set(entry) - {"rule", "reason"}:
             raise SuppressionError(f"{where}: only the keys 'rule' and 'reason' are allowed")
         rule, reason = entry.get("rule"), entry.get("reason")
@@ -137,6 +153,32 @@ def read(path: Path, known: set[str], limits: Limits | None = None) -> Review:
     cannot be read."""
     try:
         return Review(tuple(suppressions_for(path, known, limits)))
+    except SuppressionError as exc:
+        return Review(problem=f"suppression: {exc.redacted}", quoting=f"suppression: {exc}")
+
+
+def read_member(name: str, data: bytes, sidecar: bytes | None, sidecar_error: str | None,
+                known: set[str], limits: Limits | None = None) -> Review:
+    """What an archive member says about its own findings: the ``qupia-ignore`` property of a
+    DOCX member (*data*) and the sidecar beside it in the archive (*sidecar*, its bytes; or
+    why it could not be taken out, *sidecar_error*)."""
+    import io
+
+    try:
+        if sidecar_error:
+            raise SuppressionError(sidecar_error)
+        out: list[Suppression] = []
+        if Path(name).suffix.lower() in (".docx", ".docm"):
+            try:
+                props = custom_properties(io.BytesIO(data), limits)  # type: ignore[arg-type]
+            except ExtractError:
+                props = {}
+            for key, value in props.items():
+                if key.strip().lower() == PROPERTY:
+                    out.extend(parse_property(value, known))
+        if sidecar is not None:
+            out.extend(read_sidecar_bytes(sidecar, Path(name).name + SIDECAR_SUFFIX, known))
+        return Review(tuple(out))
     except SuppressionError as exc:
         return Review(problem=f"suppression: {exc.redacted}", quoting=f"suppression: {exc}")
 

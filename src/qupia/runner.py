@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import gc
 import multiprocessing as mp
 import os
@@ -42,6 +43,7 @@ from qupia.content import load_list, load_resources
 from qupia.engine import FileResult, check_path, over_memory, sha256
 from qupia.markings import load
 from qupia.markings.metadata import load_metadata
+from qupia.members import GRACE
 from qupia.settings import Settings
 
 _CTX = mp.get_context("fork")
@@ -91,6 +93,8 @@ def _work(conn: Connection, settings: Settings, parent: int,
 
 def _serve(conn: Connection, settings: Settings,
            seen: Callable[[str], bool] | None = None) -> None:
+    from qupia import members
+
     while True:
         try:
             task = conn.recv()
@@ -106,6 +110,8 @@ def _serve(conn: Connection, settings: Settings,
             if digest is not None and seen(digest):
                 conn.send((index, [FileResult(path, digest, SEEN, None)]))
                 continue
+        # an archive's members: their results as each is done, and a time limit for each
+        members.progress = functools.partial(_part, conn, index)
         try:
             results = check_path(Path(path), settings)
         except MemoryError:
@@ -116,6 +122,10 @@ def _serve(conn: Connection, settings: Settings,
             results = [FileResult(path, None, "error",
                                   f"internal error: {type(exc).__name__}: {exc}")]
         conn.send((index, results))
+
+
+def _part(conn: Connection, index: int, results: list[FileResult], reading: str) -> None:
+    conn.send((index, results, reading))
 
 
 class _Worker:
@@ -217,6 +227,9 @@ def run_files(paths: list[str], settings: Settings, ordered: bool = True,
     workers = [_Worker(settings, seen) for _ in range(max(1, min(settings.jobs, len(paths))))]
     pending = list(enumerate(paths))[::-1]
     done: dict[int, list[FileResult]] = {}
+    # an archive's results so far, and the member being read (qupia.members)
+    parts: dict[int, list[FileResult]] = {}
+    reading: dict[int, str] = {}
     emitted = 0
     try:
         while emitted < len(paths):
@@ -236,8 +249,14 @@ def run_files(paths: list[str], settings: Settings, ordered: bool = True,
                 index, path = w.task
                 if w.conn in ready:
                     try:
-                        got, result = w.conn.recv()
+                        got, result, *member = w.conn.recv()
+                        if member:  # an archive's member done or begun: its own time limit
+                            parts.setdefault(got, []).extend(result)
+                            reading[got] = member[0]
+                            w.deadline = time.monotonic() + timeout + GRACE
+                            continue
                         done[got] = result
+                        parts.pop(got, None)
                         w.finished(timeout)
                         continue
                     except (EOFError, OSError):
@@ -249,7 +268,8 @@ def run_files(paths: list[str], settings: Settings, ordered: bool = True,
                     continue
                 w.stop(kill=True)
                 # No hash: nothing in this process reads a document (a FIFO would block it).
-                done[index] = [FileResult(path, None, "error", reason)]
+                done[index] = [*parts.pop(index, []),
+                               FileResult(reading.pop(index, "") or path, None, "error", reason)]
                 pending.extend(reversed(list(w.queue)[1:]))  # sent but not begun: read again
                 workers[i] = _Worker(settings, seen)
             if not ordered:

@@ -24,6 +24,9 @@ from qupia.extract.safezip import one_line as _one_line
 #: Archives inside archives are opened down to this depth (the outer archive is depth 1).
 MAX_DEPTH = 3
 _ZIP_SUFFIXES = (".zip",)
+#: A member's sidecar file of suppressions: the member's name and this (qupia.review).
+SIDECAR_SUFFIX = ".qupia.toml"
+MAX_SIDECAR = 64 * 1024  # bytes: a few suppressions with their reasons
 
 
 @dataclass
@@ -39,6 +42,10 @@ class Member:
     name: str
     data: bytes | None
     error: str | None = None
+    #: the member's sidecar of suppressions beside it in the archive (``order.docx`` →
+    #: ``order.docx.qupia.toml``, :mod:`qupia.review`), its bytes, when there is one
+    sidecar: bytes | None = None
+    sidecar_error: str | None = None  # why a sidecar that is there could not be read
 
 
 _CYRILLIC = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі")
@@ -96,6 +103,7 @@ def _walk(source: str | bytes, name: str, limits: Limits, wanted: frozenset[str]
         if budget.unpacked + declared > limits.max_unzipped_bytes:
             raise ExtractError(f"ZIP archive unpacks to {budget.unpacked + declared} bytes, "
                                f"over the limit of {limits.max_unzipped_bytes}")
+        by_name = {i.filename: i for i in infos}
         for info in infos:
             inner = f"{name}!{_member_name(info)}"
             nested = is_archive(info.filename)
@@ -120,7 +128,9 @@ def _walk(source: str | bytes, name: str, limits: Limits, wanted: frozenset[str]
                 continue
             budget.unpacked += len(data)
             if not nested:
-                yield Member(inner, data)
+                side = by_name.get(info.filename + SIDECAR_SUFFIX)
+                got, why = _sidecar(zf, side) if side is not None else (None, None)
+                yield Member(inner, data, sidecar=got, sidecar_error=why)
             elif depth >= MAX_DEPTH:
                 yield Member(inner, None, f"archive nested more than {MAX_DEPTH} deep")
             else:
@@ -128,3 +138,17 @@ def _walk(source: str | bytes, name: str, limits: Limits, wanted: frozenset[str]
                     yield from _walk(data, inner, limits, wanted, depth + 1, budget)
                 except ExtractError as exc:
                     yield Member(inner, None, str(exc))
+
+
+
+def _sidecar(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[bytes | None, str | None]:
+    """A sidecar member's bytes, or why they cannot be read (the member is then an error:
+    a suppression that cannot be read is never ignored, :mod:`qupia.review`)."""
+    if info.file_size > MAX_SIDECAR:
+        return None, f"sidecar {info.filename!r} is over {MAX_SIDECAR} bytes"
+    if info.flag_bits & 0x1:
+        return None, f"sidecar {info.filename!r} is encrypted"
+    try:
+        return zf.read(info), None
+    except _ZIP_ERRORS as exc:
+        return None, f"sidecar {info.filename!r} is damaged ({_one_line(exc)})"
