@@ -9,6 +9,7 @@ printed side by side: the document level right, the family micro-F1, and the fil
 not be read.
 
     python corpus/scans.py [--split dev] [--sample 40] [--out corpus/scans-build]
+    python corpus/scans.py --source corpus/archival/src --split all --out /tmp/archival-scans
 
 The issue's target for scans: level right on at least 95% of files, family micro-F1 at least
 0.85. Needs Tesseract (debian-packages.txt); without it every scan is unreadable.
@@ -40,8 +41,9 @@ def noise_for(index: int) -> Noise:
                  seed=index)
 
 
-def make(split: str, sample: int, out: Path) -> None:
-    sources = [s for s in load_sources(ROOT / "corpus" / "src") if s["split"] == split]
+def make(split: str, sample: int, out: Path, source_dir: Path | None = None) -> None:
+    sources = [s for s in load_sources(source_dir or ROOT / "corpus" / "src")
+               if split == "all" or s["split"] == split]
     sources.sort(key=lambda s: s["id"])
     chosen = sources[:: max(1, len(sources) // sample)][:sample]
     text_dir, scan_dir = out / "text", out / "scan"
@@ -93,7 +95,9 @@ def print_differences(text: dict[str, Any], scan: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", default="dev", choices=("train", "dev", "test"))
+    parser.add_argument("--split", default="dev", choices=("train", "dev", "test", "all"))
+    parser.add_argument("--source", type=Path, default=None,
+                        help="another corpus's sources (corpus/archival/src), with --split all")
     parser.add_argument("--sample", type=int, default=40)
     parser.add_argument("--out", type=Path, default=ROOT / "corpus" / "scans-build")
     parser.add_argument("--jobs", type=int, default=2)
@@ -103,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     from qupia.settings import Settings
 
     started = time.perf_counter()
-    make(args.split, args.sample, args.out)
+    make(args.split, args.sample, args.out, args.source)
     print(f"rendered {args.sample} {args.split} documents in "
           f"{time.perf_counter() - started:.0f} s -> {args.out}")
     figures = {}

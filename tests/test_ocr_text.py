@@ -16,6 +16,7 @@ needs_ocr = pytest.mark.skipif(ocr.unavailable() is not None,
 
 
 @pytest.mark.parametrize(("read", "meant"), [
+    # the number sign
     ("Dana Ne 1", "Dana № 1"),  # English or Latin data: no "№"
     ("Экз. No 2", "Экз. № 2"),
     ("Акт Ме 12 от 03.05.2010", "Акт № 12 от 03.05.2010"),  # kaz+rus on a turned stamp
@@ -23,8 +24,25 @@ needs_ocr = pytest.mark.skipif(ocr.unavailable() is not None,
     ("No smoking", "No smoking"),  # not before a number
     ("Мое 12", "Мое 12"),  # a word
     ("Экз. № 3", "Экз. № 3"),
+    # Roman months of Soviet dates
+    ("17.Х1.43 г.", "17.XI.43 г."),  # a Cyrillic Х and a one
+    ("ЦК КП(б)К от 5//Ш-37 г. Строго", "ЦК КП(б)К от 5/VIII-37 г. Строго"),
+    ("на 3/VП-31 г.", "на 3/VII-31 г."),
+    ("14.11.55", "14.11.55"),  # an Arabic date stays
+    ("файл 2/П/3", "файл 2/П/3"),  # not a date
+    # specks in dates
+    ("11. марта 1955 г.", "11 марта 1955 г."),
+    ("17 июня 1988.г. № 312", "17 июня 1988 г. № 312"),
+    ("пункт 3. Марта нет", "пункт 3. Марта нет"),
+    # an editor's bracket read as a letter
+    ("ІМөр: Купия]", "[Мөр: Купия]"),
+    ("Итоги]", "Итоги]"),
+    # Latin look-alikes inside Cyrillic words
+    ("КЕҢЕСIНIҢ ҚАУЛЫСЫ", "КЕҢЕСІНІҢ ҚАУЛЫСЫ"),
+    ("нoмер", "номер"),
+    ("ISO 9706 стандарты", "ISO 9706 стандарты"),
 ])
-def test_the_number_sign_before_a_number(read: str, meant: str) -> None:
+def test_ocr_lines_are_put_right(read: str, meant: str) -> None:
     assert normalise(read) == meant
 
 
