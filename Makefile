@@ -103,6 +103,8 @@ eval: corpus
 	$(BIN)/qupia eval corpus/public-2 --split all --output corpus/eval-public-2.json
 	$(BIN)/python corpus/build.py corpus/archival/src corpus/archival/build
 	$(BIN)/qupia eval corpus/archival --split all --output corpus/eval-archival.json
+	$(BIN)/python corpus/build.py corpus/archival-2/src corpus/archival-2/build
+	$(BIN)/qupia eval corpus/archival-2 --split all --output corpus/eval-archival-2.json
 	$(BIN)/python corpus/build.py corpus/public-3/src corpus/public-3/build
 	$(BIN)/qupia eval corpus/public-3 --split all --output corpus/eval-public-3.json
 	$(BIN)/python corpus/build.py corpus/public-4/src corpus/public-4/build
