@@ -128,3 +128,16 @@ def test_the_declassified_sample_as_a_rough_scan_reads_as_its_text(tmp_path: Pat
     scan_result = check_file(scan, settings)
     assert {f.code for f in scan_result.findings} == text_codes
     assert "QP201" not in text_codes
+
+
+@pytest.mark.parametrize("lines", [
+    ["СЕКРЕТНЫЙ ОТДЕЛ", "Вх. № 412", "17.III.1953"],
+    ["СЕКРЕТНЬІЙ ОТДЕЛ УНКВД", "Вх. № 1123"],  # OCR's Ь and І for Ы
+    ["СЕКРЕТНАЯ ЧАСТЬ", "Bx. № 0912 16.IV.44"],
+    ["СЕКРЕТН. ОТДЕЛ", "Вх. № 5"],
+])
+def test_a_secret_departments_receipt_stamp_read_by_ocr_is_not_a_mark(lines: list[str]
+                                                                      ) -> None:
+    """A receipt stamp names a department; the tolerance for noisy marks does not make one of
+    it, however OCR reads its letters."""
+    assert _levels(_doc([(t, Region.BODY) for t in lines], ocr_read=True)) == []
