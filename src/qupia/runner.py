@@ -257,6 +257,7 @@ def run_files(paths: list[str], settings: Settings, ordered: bool = True,
                             continue
                         done[got] = result
                         parts.pop(got, None)
+                        reading.pop(got, None)
                         w.finished(timeout)
                         continue
                     except (EOFError, OSError):
