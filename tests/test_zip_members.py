@@ -15,6 +15,7 @@ import pytest
 from corpus.build import render
 from qupia.engine import check_path
 from qupia.extract import Limits
+from qupia.finish import finish
 from qupia.runner import run_files
 from qupia.settings import Settings
 
@@ -54,7 +55,9 @@ def test_suppressions_inside_archive_members_are_read(tmp_path: Path) -> None:
         "c/memo.txt": MEMO,  # no sidecar: its finding stays
         "d/memo.txt": MEMO, "d/memo.txt.qupia.toml": b'[[ignore]]\nrule = "QP303"\n',
     }))
-    results = {r.path.split("!", 1)[1]: r for r in check_path(archive, SETTINGS)}
+    # read in the worker with each member, applied when the result is finished
+    results = {r.path.split("!", 1)[1]: finish(r, SETTINGS)
+               for r in check_path(archive, SETTINGS)}
     assert sorted(results) == ["a/memo.txt", "b/memo.docx", "c/memo.txt", "d/memo.txt"]
     assert _codes(results["a/memo.txt"]) == ([], [("QP303", "sidecar")])
     assert results["a/memo.txt"].suppressed[0].reason == (
@@ -70,7 +73,7 @@ def test_suppressions_in_members_hold_through_workers(tmp_path: Path) -> None:
     archive = tmp_path / "reviewed.zip"
     archive.write_bytes(_zip({"memo.txt": MEMO, "memo.txt.qupia.toml": SIDECAR}))
     [result] = run_files([str(archive)], SETTINGS)
-    assert _codes(result) == ([], [("QP303", "sidecar")])
+    assert _codes(finish(result, SETTINGS)) == ([], [("QP303", "sidecar")])
 
 
 def test_a_member_over_its_time_limit_is_an_error_and_the_next_is_read(tmp_path: Path
