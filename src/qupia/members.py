@@ -73,8 +73,8 @@ def check_member(member: Member, settings: Settings) -> FileResult:
 
 def _suppressed(result: FileResult, member: Member, settings: Settings) -> FileResult:
     """*result* with what the member says about its own findings (:mod:`qupia.review`),
-    read here under the member's time limit and applied by the main process as any
-    document's."""
+    read here in the worker from the member's bytes (a sidecar is at most 64 KiB) and applied
+    by the main process as any document's."""
     from dataclasses import replace
 
     from qupia.review import read_member
