@@ -4,12 +4,12 @@
 
 1. Renders the corpus (corpus/src → corpus/build) unless it is there already.
 2. Reads every document through qupia's own extraction and blanks its secrecy marks
-   (qupia.content.detect.prepare): the classifier must learn the content, not the stamp.
+   (qupia.content.prepared.prepare): the classifier must learn the content, not the stamp.
 3. Trains a spaCy ``textcat_multilabel`` pipeline (bag of words and word pairs) on the TRAIN
    split only, labels DISCLOSE / ART17 / A11–A14 from the gold labels; saves it with its
    config.cfg to models/content/textcat/.
 4. Fits the logistic weights that combine cue scores, classifier probabilities and signals
-   (qupia.content.detect.ITEM_FEATURES, DOC_FEATURES): per item on the train split, with
+   (qupia.content.features.ITEM_FEATURES, DOC_FEATURES): per item on the train split, with
    classifier probabilities from 8-fold cross-validation so the weights do not learn an
    over-confident model; per document on train (cross-validated) plus dev (final model).
 5. Chooses the thresholds on the DEV split: per group the document threshold with the best
@@ -36,18 +36,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from corpus.build import build, load_sources  # noqa: E402
+from qupia.content.calibration import Calibration, decide  # noqa: E402
 from qupia.content.classifier import LABELS, model_texts, models_dir, predict  # noqa: E402
-from qupia.content.detect import (  # noqa: E402
+from qupia.content.features import (  # noqa: E402
     DOC_FEATURES,
     GROUPS,
     ITEM_FEATURES,
-    Calibration,
-    decide,
     features,
     group_of,
-    prepare,
 )
 from qupia.content.packs import load_packs  # noqa: E402
+from qupia.content.prepared import prepare  # noqa: E402
 from qupia.content.signals import load_signals  # noqa: E402
 from qupia.extract import extract  # noqa: E402
 from qupia.markings import load  # noqa: E402

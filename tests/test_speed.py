@@ -160,8 +160,8 @@ def test_concurrent_builds_leave_one_whole_entry(tmp_path: Path) -> None:
 
 
 def test_the_cache_holds_no_document_text(tmp_path: Path, monkeypatch) -> None:
+    from qupia.content.calibration import load_calibration
     from qupia.content.classifier import load_model
-    from qupia.content.detect import load_calibration
     from qupia.content.packs import _load as packs_load
     from qupia.content.signals import _load as signals_load
     from qupia.engine import check_file

@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qupia.content.detect import Text
 from qupia.content.matcher import Cue
 from qupia.content.packs import compile_cue
+from qupia.content.prepared import Text
 from qupia.fsio import read_regular
 from qupia.i18n import msg
 from qupia.model import CategoryMatch, Level, ListMatch, Marking
