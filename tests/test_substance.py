@@ -183,6 +183,24 @@ def test_a_short_disclosure_in_a_long_file_is_found(tmp_path: Path) -> None:
     assert not check(clean).findings
 
 
+def test_a_disclosure_between_pasted_articles_of_a_law_is_found(tmp_path: Path) -> None:
+    """A long file laid out as law by its headings (four articles pasted whole) with news
+    and one disclosure between them: read outside the law, the disclosure is found; the
+    same file without it, and the articles alone, stay clean."""
+    laws = [article("ru", n) for n in (11, 12, 13, 14)]
+    news = [" ".join(FILLER[k:] + FILLER[:k]) for k in range(4)]
+    parts = [laws[0], news[0], laws[1], news[1], DISCLOSURE, laws[2], news[2], laws[3], news[3]]
+    path = tmp_path / "pasted.txt"
+    path.write_text("\n\n".join(parts), encoding="utf-8")
+    assert "QP100" in [f.code for f in check(path).findings]
+    clean = tmp_path / "pasted-clean.txt"
+    clean.write_text("\n\n".join(p for p in parts if p != DISCLOSURE), encoding="utf-8")
+    assert not check(clean).findings
+    only = tmp_path / "articles.txt"
+    only.write_text("\n\n".join(laws), encoding="utf-8")
+    assert not check(only).findings and not check(only).categories
+
+
 # From corpus/src/art11-13/latn-11-18-b.yaml (a border outpost's strength, patrols and gaps).
 LATIN_YAML = ROOT / "corpus" / "src" / "art11-13" / "latn-11-18-b.yaml"
 
