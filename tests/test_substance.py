@@ -109,14 +109,14 @@ def codes(*categories: CategoryMatch) -> list[str]:
 
 
 def test_substance_of_article_17_with_an_incidental_article_12_cue_is_qp300() -> None:
-    """A pollution report whose repair and its cost match Article 12 weakly: its substance is
-    Article 17, and the finding says so."""
+    """A pollution report whose repair and its cost match Article 12 weakly (item score 0.32,
+    a topic word, weighs nothing): its substance is Article 17, and the finding says so."""
     assert codes(POLLUTION, REPAIR) == ["QP300"]
     facts = Facts(MarkingFacts((TOP,), 0, None, False), (POLLUTION, REPAIR), REFERENCE)
     message = qp300.check(facts)[0].message
-    assert "Substance: Article 17.1.4, 92% of the weight; Article 12.14 incidental." in \
+    assert "Substance: Article 17.1.4, 100% of the weight; Article 12.14 incidental." in \
         i18n.render(message, "en")
-    assert "Мәні: 17.1.4-тармақ, салмақтың 92%-ы; 12.14-тармақ кездейсоқ." in \
+    assert "Мәні: 17.1.4-тармақ, салмақтың 100%-ы; 12.14-тармақ кездейсоқ." in \
         i18n.render(message, "kk")
 
 
