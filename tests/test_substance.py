@@ -192,7 +192,11 @@ def test_a_disclosure_between_pasted_articles_of_a_law_is_found(tmp_path: Path) 
     parts = [laws[0], news[0], laws[1], news[1], DISCLOSURE, laws[2], news[2], laws[3], news[3]]
     path = tmp_path / "pasted.txt"
     path.write_text("\n\n".join(parts), encoding="utf-8")
-    assert "QP100" in [f.code for f in check(path).findings]
+    result = check(path)
+    assert "QP100" in [f.code for f in result.findings]
+    found = [c for c in result.categories if c.article != "17"]
+    assert found and found[0].explanation.startswith("discloses, not discussion: document score")
+    assert "quoted law set aside" in found[0].explanation
     clean = tmp_path / "pasted-clean.txt"
     clean.write_text("\n\n".join(p for p in parts if p != DISCLOSURE), encoding="utf-8")
     assert not check(clean).findings

@@ -160,14 +160,19 @@ def analyse(
         )
         label = "ART17" if group == "17" else "DISCLOSE"
         where = "" if not offset else f" (read in the segment from character {offset})"
+        # the disclosure-versus-discussion decision first, then what it rests on
+        decision = (
+            f"{'states Article 17 facts' if group == '17' else 'discloses'}, not discussion: "
+            f"document score {doc_scores[group]:.2f} ≥ {limits[group]:.2f}{where}"
+            + ("; quoted law set aside" if blocks else "")
+        )
         for item, value in chosen:
             if group_of(item) != group:
                 continue
             ev = group_feats.evidence[item]
             explanation = (
-                f"{len(ev.cues)} cue{'s' if len(ev.cues) != 1 else ''} matched; {signals}; "
-                f"model P({label})={group_probs[label]:.2f}; document score "
-                f"{doc_scores[group]:.2f}{where}, item score {value:.2f}"
+                f"{decision}; {len(ev.cues)} cue{'s' if len(ev.cues) != 1 else ''} matched; "
+                f"{signals}; model P({label})={group_probs[label]:.2f}; item score {value:.2f}"
             )
             span = (ev.first[0] + offset, ev.first[1] + offset) if ev.first else None
             matches.append(CategoryMatch(
