@@ -189,7 +189,8 @@ def test_a_disclosure_between_pasted_articles_of_a_law_is_found(tmp_path: Path) 
     same file without it, and the articles alone, stay clean."""
     laws = [article("ru", n) for n in (11, 12, 13, 14)]
     news = [" ".join(FILLER[k:] + FILLER[:k]) for k in range(4)]
-    parts = [laws[0], news[0], laws[1], news[1], DISCLOSURE, laws[2], news[2], laws[3], news[3]]
+    report = DISCLOSURE + " Выход на связь каждые 4 часа, с 06:00."  # about 260 characters
+    parts = [laws[0], news[0], laws[1], news[1], report, laws[2], news[2], laws[3], news[3]]
     path = tmp_path / "pasted.txt"
     path.write_text("\n\n".join(parts), encoding="utf-8")
     result = check(path)
@@ -198,11 +199,25 @@ def test_a_disclosure_between_pasted_articles_of_a_law_is_found(tmp_path: Path) 
     assert found and found[0].explanation.startswith("discloses, not discussion: document score")
     assert "quoted law set aside" in found[0].explanation
     clean = tmp_path / "pasted-clean.txt"
-    clean.write_text("\n\n".join(p for p in parts if p != DISCLOSURE), encoding="utf-8")
+    clean.write_text("\n\n".join(p for p in parts if p != report), encoding="utf-8")
     assert not check(clean).findings
     only = tmp_path / "articles.txt"
     only.write_text("\n\n".join(laws), encoding="utf-8")
     assert not check(only).findings and not check(only).categories
+
+
+def test_a_law_whose_layout_is_broken_stays_clean(tmp_path: Path) -> None:
+    """The Kazakh and the Russian text of the law, paragraph by paragraph in turn (as the
+    bench's law PDF has it): the layout leaves fragments of amendment notes between the law's
+    lines; read in segments cut across them, they read as a disclosure (a QP100), read in
+    blocks they do not."""
+    kk, ru = ((ROOT / "corpus" / "law" / f"law_{lang}.txt").read_text(encoding="utf-8")
+              .split("\n") for lang in ("kk", "ru"))
+    lines = [line for pair in zip(kk, ru, strict=False) for line in pair if line.strip()]
+    path = tmp_path / "law-kk-ru.txt"
+    path.write_text("\n".join(lines * 3), encoding="utf-8")
+    result = check(path)
+    assert not result.findings and not result.categories
 
 
 # From corpus/src/art11-13/latn-11-18-b.yaml (a border outpost's strength, patrols and gaps).

@@ -32,7 +32,7 @@ from qupia.content.classifier import load_model, predict
 from qupia.content.features import GROUPS, Features, features, group_of
 from qupia.content.matcher import Packs
 from qupia.content.packs import load_packs
-from qupia.content.parts import SECTION_MIN, SEGMENT, best_segments, segments
+from qupia.content.parts import LAW_BLOCK_MIN, SEGMENT, best_segments, segments
 from qupia.content.prepared import Text, part, prepare, rest, without
 from qupia.content.signals import Signals, load_signals
 from qupia.model import CategoryMatch, Evidence
@@ -105,11 +105,13 @@ def analyse(
     discloses nothing as a whole, and a short one nothing anywhere. An excerpt of one
     (:meth:`~qupia.content.signals.Signals.is_legal_excerpt`) is discussion as a whole; law
     quoted inside another text (:meth:`~qupia.content.signals.Signals.law_blocks`) is blanked
-    before the rest is read. A long file laid out as law — articles pasted with other
-    documents between them — is read in its parts outside the law only, each part with at
-    least SECTION_MIN letters of its own (``make eval-long``: 33 of the 46 disclosures found
-    among fillers that hold law excerpts when such a file read as nothing, 44 now; the 50
-    laws of corpus/public and public-2 stay clean).
+    before the rest is read. A long file laid out as law (articles pasted with other
+    documents between them) is read only in its blocks of LAW_BLOCK_MIN characters or more
+    with half of them outside the law (:func:`~qupia.content.parts.best_segments`): a
+    document pasted whole is a block of its own, while a segment cut across a law joins the
+    fragments its layout leaves between the law blocks. While such a file read as nothing,
+    ``make eval-long`` missed 16 of 46 dev disclosures among fillers that hold law excerpts;
+    the 50 laws of corpus/public and public-2 stay clean.
     """
     cal = resources.calibration
     law = resources.signals
@@ -123,21 +125,24 @@ def analyse(
     # quoted law inside another text (an article pasted into a memo or a long file) is
     # discussion: blanked, so the rest is read as it would be without it
     text = without(text, blocks)
-    probs = predict(resources.nlp, text.for_model)
     scan = resources.packs.scan(text.folded)  # one automaton pass, for the cues and spread
-    feats = features(resources.packs, resources.signals, text, probs, scan=scan)
-    doc_scores, _ = decide(cal, feats, threshold)
-    if legal_act:  # as a whole a legal act discloses nothing: only parts outside its law may
+    # the reading each group's score is from: (features, probabilities, offset)
+    source: dict[str, tuple[Features, dict[str, float], int]] = {}
+    if legal_act:  # as a whole a legal act discloses nothing: only blocks outside its law may
         doc_scores = {g: 0.0 for g in GROUPS}
-    source = {g: (feats, probs, 0) for g in GROUPS}  # the reading each group's score is from
+    else:
+        probs = predict(resources.nlp, text.for_model)
+        feats = features(resources.packs, resources.signals, text, probs, scan=scan)
+        doc_scores, _ = decide(cal, feats, threshold)
+        source = {g: (feats, probs, 0) for g in GROUPS}
     limits = {g: cal.doc_threshold[g] if threshold is None else threshold for g in GROUPS}
     # groups the whole document does not reach: its segments may (a group it reaches keeps
     # the whole document's reading and evidence)
     open_groups = [g for g in GROUPS if doc_scores[g] < limits[g]]
-    if not feats.legal_act and open_groups:
-        for start, end in best_segments(text, resources.packs, scan):
-            if legal_act and rest(text.folded[start:end], ()) < SECTION_MIN:
-                continue  # a part of the law itself
+    if (legal_act or not feats.legal_act) and open_groups:
+        for start, end in best_segments(text, resources.packs, scan, blocks_only=legal_act):
+            if legal_act and rest(text.folded[start:end], ()) < LAW_BLOCK_MIN // 2:
+                continue  # a block of the law itself (blanked)
             piece = part(text, start, end)
             part_probs = predict(resources.nlp, piece.for_model)
             part_feats = features(resources.packs, resources.signals, piece, part_probs)
@@ -148,9 +153,9 @@ def analyse(
                     source[group] = (part_feats, part_probs, start)
     matches = []
     for group in GROUPS:
-        group_feats, group_probs, offset = source[group]
         if doc_scores[group] < limits[group]:
             continue
+        group_feats, group_probs, offset = source[group]
         _, chosen = decide(cal, group_feats, threshold)
         signals = (
             "disclosure signals: "
