@@ -4,6 +4,7 @@ QP300 and QP301, and a topic word is no basis for a mark (issue 13)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -218,6 +219,28 @@ def test_a_law_whose_layout_is_broken_stays_clean(tmp_path: Path) -> None:
     path.write_text("\n".join(lines * 3), encoding="utf-8")
     result = check(path)
     assert not result.findings and not result.categories
+
+
+def test_substance_is_read_by_paragraphs_not_by_summed_cue_weight(tmp_path: Path) -> None:
+    """A border outpost's note (strength, patrols, an unwatched section, a frequency and a
+    call sign) with one paragraph on an earthquake's casualties: the earthquake names more
+    Article 17 cue weight than the note names Article 11 weight, but it holds one paragraph
+    of four: the note's substance is Article 11 (QP301), not Article 17 (QP300)."""
+    import yaml
+
+    source = yaml.safe_load((ROOT / "corpus" / "src" / "quality-mixed" / "qm-kk-02.yaml")
+                            .read_text(encoding="utf-8"))
+    page = source["pages"][0]
+    path = tmp_path / "outpost.txt"
+    path.write_text(page["header"] + "\n\n" + "\n\n".join(page["blocks"]), encoding="utf-8")
+    result = check(path)
+    assert [f.code for f in result.findings if f.code in ("QP300", "QP301")] == ["QP301"]
+    chars = {c.article == "17": c.chars for c in result.categories}
+    assert 0 < chars[True] < chars[False]
+    by_weight = substance(Facts(MarkingFacts((TOP,), 0, None, False),
+                                tuple(replace(c, chars=0) for c in result.categories),
+                                REFERENCE))
+    assert by_weight is not None and by_weight.art17  # what summed cue weights said
 
 
 # From corpus/src/art11-13/latn-11-18-b.yaml (a border outpost's strength, patrols and gaps).

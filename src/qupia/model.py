@@ -123,6 +123,7 @@ class CategoryMatch:
     cues: tuple[str, ...] = ()  # the document's words the cues matched (evidence: removable)
     weight: float = 0.0  # the item's cue weight (its cues less its exceptions) where it was read
     group_score: float = 0.0  # the document score of its group (Articles 11–14, or 17)
+    chars: int = 0  # characters of the paragraphs where its cues weigh most (the substance)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import bisect
 import gc
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from qupia.content.calibration import Calibration, decide, load_calibration
@@ -35,6 +35,7 @@ from qupia.content.packs import load_packs
 from qupia.content.parts import LAW_BLOCK_MIN, SEGMENT, best_segments, segments
 from qupia.content.prepared import Text, part, prepare, rest, without
 from qupia.content.signals import Signals, load_signals
+from qupia.content.substance import paragraph_chars
 from qupia.model import CategoryMatch, Evidence
 
 __all__ = ["GROUPS", "Calibration", "Features", "Resources", "Text", "analyse", "decide",
@@ -187,4 +188,7 @@ def analyse(
                                                             - ev.excepted), 3),
                 group_score=round(doc_scores[group], 4),
             ))
+    if len({m.article == "17" for m in matches}) == 2:  # both groups: what is it about?
+        chars = paragraph_chars(text, resources.packs, {m.item for m in matches})
+        matches = [replace(m, chars=chars[m.item]) for m in matches]
     return tuple(matches), doc_scores

@@ -56,8 +56,8 @@ def article17_facts(facts: Facts) -> list[CategoryMatch]:
     return [c for c in article17(facts.categories) if legacy or c.score >= FACTS_SCORE]
 
 
-def _weight(matches: list[CategoryMatch]) -> float:
-    return sum(c.score * max(c.weight, 0.1) for c in matches)
+def _weight(matches: list[CategoryMatch], text: bool = False) -> float:
+    return sum(c.chars if text else c.score * max(c.weight, 0.1) for c in matches)
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,8 @@ def substance(facts: Facts) -> Substance | None:
     if not found:
         return None
     basis = [c for c in classifiable(categories) if c.score >= FACTS_SCORE]  # not topic words
-    w17, w1114 = _weight(found), _weight(basis)
+    text = any(c.chars for c in found + basis)  # the paragraphs' characters, else cue weights
+    w17, w1114 = _weight(found, text), _weight(basis, text)
     share = w17 / (w17 + w1114) if w17 + w1114 else 1.0
     return Substance(not basis or share >= SUBSTANCE_SHARE, share, found[0],
                      (basis or classifiable(categories) or [None])[0])
