@@ -52,6 +52,17 @@ def test_cues_match_every_word_form(text: str, item: str) -> None:
     assert item in _items(text)
 
 
+def test_a_russian_stem_with_ts_matches_kazakh_latin_read_in_cyrillic() -> None:
+    """Kazakh Latin writes "ц" as "ts" (mobilizatsiia); read letter by letter in Cyrillic it
+    is "мобилизатсииа", which the stem "мобилизац" alone would miss."""
+    from qupia.text.fold import latin_to_cyrillic
+
+    packs = load_packs()
+    latin = fold(latin_to_cyrillic("mobilizatsiia jariialanğan jağdaida"))
+    assert "мобилизатс" in {packs.cues[i].label for i in packs.hits(latin)}
+    assert "мобилизац" in {packs.cues[i].label for i in packs.hits(fold("мобилизация"))}
+
+
 def test_overlapping_cues_all_count() -> None:
     packs = load_packs()
     hits = packs.hits(fold("Войсковая часть 12345 дислоцируется в пос. Сарыозек"))

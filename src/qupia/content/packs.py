@@ -32,14 +32,18 @@ def _line(text: str, needle: str) -> int:
 
 def compile_cue(cue: CueSpec, item: str, exception: bool, where: str, group: str = ""
              ) -> list[Cue]:
-    """The cues of one YAML cue entry: one a stem, one a top-level alternative of a regex."""
-    sources = [(s, stem_regex(s)) for s in cue.stems] or [
+    """The cues of one YAML cue entry: one a stem, one a top-level alternative of a regex.
+    A Russian stem with "ц" also matches it written "тс": Kazakh Latin writes the loanwords
+    so (mobilizatsiia, stantsiia), and a Latin text is read in Cyrillic letter by letter
+    (мобилизатсииа), so "мобилизац" would miss it."""
+    stems = [*cue.stems, *(s.replace("ц", "тс") for s in cue.stems if "ц" in s)]
+    sources = [(s, stem_regex(s)) for s in stems] or [
         (cue.regex or "", branch) for branch in split_branches(fold_regex(cue.regex or ""))]
     out = []
     for label, src in sources:
         words: tuple[str, ...] = ()
         key = 0
-        if cue.stems:  # always valid; the first word of two letters or more is the anchor
+        if stems:  # always valid; the first word of two letters or more is the anchor
             words = tuple(fold(label).split())
             key = next((k for k, w in enumerate(words) if len(w) >= 2), -1)
             anchors = frozenset({words[key]}) if key >= 0 else None
