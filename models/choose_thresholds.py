@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from qupia.content.model import models_dir  # noqa: E402
+from qupia.content.classifier import models_dir  # noqa: E402
 
 GRID_1114 = (-0.1, -0.05, 0.0, 0.05)  # offsets from the trainer's thresholds
 GRID_17 = (-0.2, -0.1, 0.0, 0.1)
