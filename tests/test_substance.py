@@ -82,6 +82,29 @@ ORDER = """ПРИКАЗ
 """
 
 
+AGREEMENT = """О ратификации Соглашения о совместной подготовке войск
+Статья 1
+Для целей настоящего Соглашения применяемые термины означают:
+"совместная группировка" - войска и средства, выделенные Сторонами для совместных действий;
+"объединенное командование" - орган военного управления совместной группировкой;
+"угрожаемый период" - период обострения военно-политической обстановки в регионе;
+"оперативное оборудование территории" - мероприятия, создающие условия для применения войск.
+"""
+
+
+def test_an_excerpt_with_a_bare_article_heading_is_discussion(tmp_path: Path) -> None:
+    """Agreements head their articles "Статья 1" with no period: such an excerpt of
+    definitions of troops and command was read as a disclosure (QP100)."""
+    from qupia.content.signals import load_signals
+    from qupia.text.fold import fold
+
+    assert load_signals().is_legal_excerpt(fold(AGREEMENT), AGREEMENT)
+    path = tmp_path / "agreement.txt"
+    path.write_text(AGREEMENT, encoding="utf-8")
+    result = check(path)
+    assert not result.findings and not result.categories
+
+
 def test_an_order_that_cites_a_law_is_still_read(tmp_path: Path) -> None:
     """Numbered paragraphs and an amendment note inside the preamble do not make an order a
     law excerpt: the note does not start a line."""
