@@ -7,9 +7,11 @@ tell it badly: a paragraph on an earthquake names many Article 17 cues, a border
 strength and patrols fewer, and the outpost's note then looked like an emergency report. So
 each paragraph (block) of the text goes to the reported item whose cues weigh most in it,
 and an item's share of the text is the characters of its paragraphs
-(:func:`paragraph_chars`). On the train and dev splits the Article 17 share of the
-documents whose gold answer is QP301 is 0.00–0.51 by characters, of those whose answer is
-QP300 1.00; by cue weight the two overlapped (0.66 for a QP301, 0.63 for a QP300).
+(:func:`paragraph_chars`). On the train and dev splits (2026-12-07, 44 documents whose gold
+answer is QP301 with facts of both groups) the Article 17 share by characters is 0.00–0.59
+but one (0.71); by summed cue weight a QP301 had 0.66 and a QP300 0.63. Of the QP300
+documents one has an Article 11–14 fact beside its Article 17 matter (0.36, still taken
+for QP301); the others have none.
 """
 
 from __future__ import annotations
@@ -40,8 +42,10 @@ def parts(text: Text) -> list[tuple[int, int]]:
 
 def paragraph_chars(text: Text, packs: Packs, items: set[str]) -> dict[str, int]:
     """Per item of *items* (the items reported), the characters of the parts (:func:`parts`)
-    in which its cues weigh most; a part with none of their cues goes to none, and so does a
-    part two items tie on."""
+    its cues hold: a part goes to the item whose cues weigh most in it, and a part where
+    another item's cues weigh at least half as much is shared between them by weight (a
+    one-paragraph report of an exercise and of a fuel spill holds both); a part with none of
+    their cues goes to none."""
     out = dict.fromkeys(items, 0)
     for start, end in parts(text):
         weight: dict[str, float] = {}
@@ -52,7 +56,11 @@ def paragraph_chars(text: Text, packs: Packs, items: set[str]) -> dict[str, int]
                 cue = packs.cues[index]
                 if cue.item in items and not cue.exception:
                     weight[cue.item] = weight.get(cue.item, 0.0) + cue.weight
-        ranked = sorted(weight.items(), key=lambda kv: -kv[1])
-        if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-            out[ranked[0][0]] += end - start
+        if not weight:
+            continue
+        top = max(weight.values())
+        shared = {item: w for item, w in weight.items() if w * 2 >= top}
+        total = sum(shared.values())
+        for item, w in shared.items():
+            out[item] += round((end - start) * w / total)
     return out
