@@ -61,6 +61,8 @@ def test_a_russian_stem_with_ts_matches_kazakh_latin_read_in_cyrillic() -> None:
     latin = fold(latin_to_cyrillic("mobilizatsiia jariialanğan jağdaida"))
     assert "мобилизатс" in {packs.cues[i].label for i in packs.hits(latin)}
     assert "мобилизац" in {packs.cues[i].label for i in packs.hits(fold("мобилизация"))}
+    epidemic = fold(latin_to_cyrillic("Epıdemıologııalyq tekserý"))  # the 2017 letters
+    assert "17.1.4" in {packs.cues[i].item for i in packs.hits(epidemic)}
 
 
 def test_overlapping_cues_all_count() -> None:

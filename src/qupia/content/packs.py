@@ -33,10 +33,12 @@ def _line(text: str, needle: str) -> int:
 def compile_cue(cue: CueSpec, item: str, exception: bool, where: str, group: str = ""
              ) -> list[Cue]:
     """The cues of one YAML cue entry: one a stem, one a top-level alternative of a regex.
-    A Russian stem with "ц" also matches it written "тс": Kazakh Latin writes the loanwords
-    so (mobilizatsiia, stantsiia), and a Latin text is read in Cyrillic letter by letter
-    (мобилизатсииа), so "мобилизац" would miss it."""
-    stems = [*cue.stems, *(s.replace("ц", "тс") for s in cue.stems if "ц" in s)]
+    A Russian stem with "ц" also matches it written "тс", and one with "э" written "е":
+    Kazakh Latin writes the loanwords so (mobilizatsiia, epidemiologiialyq), and a Latin text
+    is read in Cyrillic letter by letter (мобилизатсииа, епидемиологииалык), so "мобилизац"
+    and "эпидеми" would miss it."""
+    variants = {s.replace("ц", "тс").replace("э", "е") for s in cue.stems} - set(cue.stems)
+    stems = [*cue.stems, *sorted(variants)]
     sources = [(s, stem_regex(s)) for s in stems] or [
         (cue.regex or "", branch) for branch in split_branches(fold_regex(cue.regex or ""))]
     out = []
