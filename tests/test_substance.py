@@ -144,6 +144,14 @@ def test_substance_of_article_17_with_an_incidental_article_12_cue_is_qp300() ->
         i18n.render(message, "kk")
 
 
+def test_a_weak_article_11_to_14_match_is_no_basis_for_a_mark() -> None:
+    """A school's plan of methodical meetings under ОСОБОЙ ВАЖНОСТИ: "тема" matches an
+    Article 12 item at 0.18, a topic word, not a basis (QP200); a match at 0.38 still is one."""
+    plan = CategoryMatch("12", "12.31", 0.18, (Evidence(1, "тема заседания"),), weight=1.0)
+    assert codes(plan) == ["QP200"]
+    assert codes(replace(plan, score=0.38)) == []
+
+
 def test_article_17_facts_beside_a_real_secret_stay_qp301() -> None:
     assert codes(GARRISON, SPILL) == ["QP301"]
     found = substance(Facts(MarkingFacts((TOP,), 0, None, False), (GARRISON, SPILL), REFERENCE))

@@ -31,6 +31,7 @@ from qupia.model import CategoryMatch, Marking, Message
 from qupia.rules.base import Facts, level_mark
 
 FACTS_SCORE = 0.5
+BASIS_SCORE = 0.3  # an Article 11–14 match under it is no basis for a mark (QP200); dev-chosen
 SUBSTANCE_SHARE = 2 / 3
 
 
