@@ -152,6 +152,19 @@ def test_a_weak_article_11_to_14_match_is_no_basis_for_a_mark() -> None:
     assert codes(replace(plan, score=0.38)) == []
 
 
+def test_article_17_matter_under_a_limited_mark_is_no_qp101() -> None:
+    """A ДСП note of a river's pollution: Article 17 matter is no state secret, so its ДСП mark
+    is not "a state secret under ДСП only" (QP101 looks at Article 11–14 content)."""
+    from qupia.rules import qp101_limited_mark_on_secret as qp101
+
+    dsp = Marking(level=Level.LIMITED, text="ДСП", page=1, region=Region.HEADER,
+                  form="ru-limited")
+    facts = Facts(MarkingFacts((dsp,), 0, None, False), (POLLUTION,), REFERENCE)
+    assert qp101.check(facts) == []
+    secret = Facts(MarkingFacts((dsp,), 0, None, False), (POLLUTION, GARRISON), REFERENCE)
+    assert [f.article for f in qp101.check(secret)] == ["11.3"]
+
+
 def test_article_17_facts_beside_a_real_secret_stay_qp301() -> None:
     assert codes(GARRISON, SPILL) == ["QP301"]
     found = substance(Facts(MarkingFacts((TOP,), 0, None, False), (GARRISON, SPILL), REFERENCE))

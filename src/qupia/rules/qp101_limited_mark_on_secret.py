@@ -30,6 +30,7 @@ from __future__ import annotations
 from qupia.i18n import msg
 from qupia.model import Finding, Level
 from qupia.rules.base import Facts, finding, quoted
+from qupia.rules.content_facts import classifiable
 
 CODE = "QP101"
 NAME = "limited-mark-on-secret"
@@ -41,10 +42,11 @@ ARTICLE = "18"
 def check(facts: Facts) -> list[Finding]:
     if not facts.markings.limited or facts.markings.document_level is not None:
         return []
-    if not facts.categories or facts.markings.declassified:
+    found = classifiable(facts.categories)  # Article 17 matter is no state secret
+    if not found or facts.markings.declassified:
         return []
     mark = next(m for m in facts.markings.markings if m.level is Level.LIMITED)
-    top = max(facts.categories, key=lambda c: c.score)
+    top = found[0]
     evidence = top.evidence[0].text if top.evidence else mark.text
     return [finding(
         __name__,
