@@ -111,6 +111,8 @@ eval: corpus
 	$(BIN)/qupia eval corpus/public-3 --split all --output corpus/eval-public-3.json
 	$(BIN)/python corpus/build.py corpus/public-4/src corpus/public-4/build
 	$(BIN)/qupia eval corpus/public-4 --split all --output corpus/eval-public-4.json
+	$(BIN)/python corpus/build.py corpus/realtext/src corpus/realtext/build
+	$(BIN)/qupia eval corpus/realtext --split all --output corpus/eval-realtext.json
 
 # Long documents made from dev documents: one disclosing section among ten others.
 eval-long: corpus
