@@ -155,3 +155,11 @@ def test_the_markings_modules_import_one_way() -> None:
     for node in graph:
         visit(node, ())
     assert graph["facts"] >= {"stamps", "requisites", "streams"}  # the test reads real imports
+
+
+def test_the_rules_read_facts_and_never_go_back_to_an_earlier_stage() -> None:
+    """A rule reads MarkingFacts and the category matches; it does not load the markings or
+    content packs again (QP400 once did, for ``stands_with``)."""
+    for path in sorted((PACKAGE / "rules").glob("*.py")):
+        back = {m for m in _imports(path) if m.startswith(("qupia.markings", "qupia.content"))}
+        assert not back, f"{path.name} imports {sorted(back)}"

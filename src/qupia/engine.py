@@ -147,13 +147,12 @@ def check_file(path: Path, settings: Settings, data: bytes | None = None) -> Fil
         return FileResult(str(path), digest, "no-text",
                           doc.unreadable_reason or "no readable text", pages=doc.pages,
                           unreadable_pages=pages)
-    marks = load()
     folded = fold_blocks(doc)
-    facts = detect(doc, marks, folded)
+    facts = detect(doc, load(), folded)
     if settings.metadata_marks == "count":  # the properties' levels count as the pages' do
         facts = replace(facts, markings=facts.markings + tuple(
             m for m in facts.metadata if m.level in (*LEGAL_LEVELS, Level.LIMITED)))
-    text = prepare(doc, marks, folded, facts.spans)
+    text = prepare(doc, None, folded, facts.spans)
     categories, _ = analyse(text, load_resources(), settings.content_threshold)
     listed = (match_list(load_list(settings.departmental_list), text, categories, facts.markings)
               if settings.departmental_list else ())

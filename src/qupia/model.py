@@ -239,6 +239,10 @@ class MarkingFacts:
     # what the document's properties say (qupia.markings.metadata); in ``markings`` too only
     # when the settings count metadata marks as the page's (metadata-marks = "count")
     metadata: tuple[Marking, ...] = ()
+    # for each form found on the pages, the forms it completes as one stamp (``stands_with``
+    # in patterns/markings.yaml: "Особая папка" beside "Сов. секретно"), so that the rules need
+    # not go back to the markings stage's pack
+    stands_with: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def page_marks(self) -> tuple[Marking, ...]:

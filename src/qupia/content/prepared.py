@@ -52,11 +52,12 @@ def blank(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     return "".join(out)
 
 
-def prepare(doc: Document, marks: Pack, folded_blocks: list[str] | None = None,
+def prepare(doc: Document, marks: Pack | None, folded_blocks: list[str] | None = None,
             spans: tuple[tuple[int, int], ...] | None = None) -> Text:
     """The document's text for the content stage. *folded_blocks* and *spans* come from the
     markings stage when it ran (:func:`qupia.text.fold.fold_blocks`, ``MarkingFacts.spans``),
-    so nothing is folded or matched twice; without them they are made here."""
+    so nothing is folded or matched twice and *marks* is not needed (the check path passes
+    None); without them they are made here, with *marks* (the model's training does so)."""
     parts = []
     starts = []
     pos = 0
@@ -68,6 +69,8 @@ def prepare(doc: Document, marks: Pack, folded_blocks: list[str] | None = None,
     folded = "\n".join(folded_blocks) if folded_blocks is not None else fold(original)
     # Blank every mark and mention of one: the classifier must not learn the stamp.
     if spans is None:
+        if marks is None:
+            raise ValueError("prepare: neither the marks' spans nor the marks pack")
         spans = tuple(m.span() for m in marks.matcher.finditer(folded))
     cyrillic = None
     sample = original[:20_000]

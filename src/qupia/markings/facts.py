@@ -106,5 +106,8 @@ def detect(doc: Document, pack: Pack, folded: list[str] | None = None) -> Markin
         for (mark, _), req in zip(found, own, strict=True)
     ]
     markings = apply_declassification(markings)
+    present = {m.form for m in markings}
+    stands_with = tuple((f.id, tuple(f.stands_with)) for f in pack.forms
+                        if f.id in present and f.stands_with)
     return MarkingFacts(tuple(markings), mentions, doc_date, predates, tuple(sorted(spans)),
-                        metadata=detect_metadata(doc.blocks))
+                        metadata=detect_metadata(doc.blocks), stands_with=stands_with)

@@ -25,7 +25,6 @@ How to fix
 from __future__ import annotations
 
 from qupia.i18n import level_name, msg, place
-from qupia.markings import load
 from qupia.model import LEGAL_LEVELS, Finding, Level, Marking, legal_level
 from qupia.rules.base import Facts, finding, quoted
 
@@ -38,7 +37,7 @@ ARTICLE = "18"
 
 def check(facts: Facts) -> list[Finding]:
     marks = facts.markings.page_marks
-    completes = {f.id: set(f.stands_with) for f in load().forms}
+    completes = dict(facts.markings.stands_with)
     present = {m.form for m in marks}
     # a mark that another mark of the document completes counts as part of that one: a Soviet
     # "Особая папка" beside "Сов. секретно" is one stamp, not two levels (``stands_with`` in
