@@ -145,6 +145,13 @@ def test_roman_month_dates(text: str, expected: date) -> None:
     assert [d for _, d in find_dates(fold(text), load())] == [expected]
 
 
+def test_an_outgoing_number_above_a_date_is_not_a_year() -> None:
+    """"№ 11/4022" over "29 октября 1937 г." once read as the Kazakh order (year, day, month):
+    29 October 4022, which made an expired 1937 stamp look in force."""
+    text = "№ 11/4022\n29 октября 1937 г.\nг. Алма-Ата Совершенно секретно"
+    assert [d for _, d in find_dates(fold(text), load())] == [date(1937, 10, 29)]
+
+
 @pytest.mark.parametrize(("line", "expected"), [
     ("Декабрь 1931 г.", date(1931, 12, 1)),
     ("г. Алма-Ата, 1932 г.", date(1932, 1, 1)),

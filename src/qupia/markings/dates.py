@@ -48,7 +48,14 @@ def _month(pack: Pack, word: str) -> int | None:
     return None
 
 
+#: the years a document's date may have: "№ 11/4022" above "29 октября 1937 г." is a number
+#: and a date, not 29 October 4022 (the Kazakh order "2025 жылғы 14 наурыз" reads so otherwise)
+_YEARS = range(1850, 2200)
+
+
 def _make(y: int, m: int, d: int) -> date | None:
+    if y not in _YEARS:
+        return None
     try:
         return date(y, m, d)
     except ValueError:
