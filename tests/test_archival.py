@@ -171,3 +171,11 @@ def test_special_folder_beside_top_secret_is_one_stamp(tmp_path: Path) -> None:
                                 "Өте құпия. Ерекше папка." + BODY_KK + "1932 жылғы 20 қыркүйек")
     assert "QP400" in codes(tmp_path / "mixed.txt",
                             "Секретно" + BODY_RU + "СОВЕРШЕННО СЕКРЕТНО\n\n5 мая 1937 г.")
+
+
+def test_soviet_top_secret_of_special_importance_is_one_stamp(tmp_path: Path) -> None:
+    """"Совершенно секретно / Особой важности" on a Soviet paper is the Soviet top grade, one
+    stamp; under the law the same two lines are two levels set against each other (QP400)."""
+    stamp = "Совершенно секретно\nОсобой важности\nЭкз. № 1\n\n"
+    assert "QP400" not in codes(tmp_path / "1953.txt", stamp + BODY_RU + "28 июля 1953 г.")
+    assert "QP400" in codes(tmp_path / "2012.txt", stamp + BODY_RU + "28 июля 2012 г.")

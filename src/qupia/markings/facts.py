@@ -107,7 +107,9 @@ def detect(doc: Document, pack: Pack, folded: list[str] | None = None) -> Markin
     ]
     markings = apply_declassification(markings)
     present = {m.form for m in markings}
-    stands_with = tuple((f.id, tuple(f.stands_with)) for f in pack.forms
-                        if f.id in present and f.stands_with)
+    stands_with = tuple(
+        (f.id, f.stands_with + (f.stands_with_before_law if predates else ()))
+        for f in pack.forms
+        if f.id in present and (f.stands_with or (predates and f.stands_with_before_law)))
     return MarkingFacts(tuple(markings), mentions, doc_date, predates, tuple(sorted(spans)),
                         metadata=detect_metadata(doc.blocks), stands_with=stands_with)

@@ -37,6 +37,7 @@ class Form:
     phrases: tuple[str, ...]
     regex: tuple[str, ...]
     stands_with: tuple[str, ...]  # forms this one completes as one stamp (not inconsistent)
+    stands_with_before_law: tuple[str, ...] = ()  # the same on a document older than the law
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,8 @@ def _load(path_str: str) -> Pack:
 
 def _form(spec: FormSpec) -> Form:
     return Form(spec.id, spec.kind, spec.level, spec.maps_to, spec.era, spec.lang, spec.context,
-                tuple(spec.phrases), tuple(spec.regex), tuple(spec.stands_with))
+                tuple(spec.phrases), tuple(spec.regex), tuple(spec.stands_with),
+                tuple(spec.stands_with_before_law))
 
 
 def _merged(spec: MergedColumnSpec) -> MergedColumn:
@@ -255,7 +257,8 @@ def _compile_pack(path: Path) -> Pack:
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:
         raise PatternError(f"{path}: duplicate form ids: {', '.join(sorted(dupes))}")
-    unknown = {w for f in spec.forms for w in f.stands_with} - set(ids)
+    unknown = {w for f in spec.forms for w in (*f.stands_with, *f.stands_with_before_law)} \
+        - set(ids)
     if unknown:
         raise PatternError(f"{path}: stands_with names unknown forms: "
                            f"{', '.join(sorted(unknown))}")

@@ -30,6 +30,9 @@ class FormSpec(BaseModel):
     phrases: list[str] = []
     regex: list[str] = []
     stands_with: list[str] = []  # forms this one completes as one stamp (not inconsistent)
+    # the same, only on a document dated before the law (15 March 1999): the Soviet
+    # "Совершенно секретно / Особой важности" was one stamp, today they are two levels
+    stands_with_before_law: list[str] = []
 
     @model_validator(mode="after")
     def _check(self) -> FormSpec:
