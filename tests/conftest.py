@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,20 @@ LAW = ROOT / "corpus" / "law"
 
 def facts_of(path: Path) -> MarkingFacts:
     return detect(extract(path), load())
+
+
+def zip_bytes(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A .zip archive of *members* (name: content), built in memory."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=compression) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+#: the header line of Tesseract's TSV output (``image_to_data``)
+TSV_HEAD = "\t".join(["level", "page_num", "block_num", "par_num", "line_num", "word_num",
+                      "left", "top", "width", "height", "conf", "text"])
 
 
 @pytest.fixture

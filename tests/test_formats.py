@@ -23,6 +23,7 @@ from qupia.model import Level, Region
 from qupia.report import json_report, sarif, text_report
 from qupia.runner import run_files
 from qupia.settings import Settings
+from tests.conftest import zip_bytes
 
 NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -226,22 +227,15 @@ def test_mislabelled_legacy_files_are_refused_before_conversion(tmp_path: Path) 
 SETTINGS = Settings(reference_date=date(2026, 11, 26))
 
 
-def _zip(members: dict[str, bytes], compress: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=compress) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
-
 
 MEMO_RU = ("СЕКРЕТНО\nЭкз. № 1\n\nВойсковая часть 12345 передислоцируется в г. Сарыозек "
            "15 марта 2025 г. в составе двух батальонов численностью 812 человек.").encode()
 
 
 def test_zip_members_nested_and_in_order(tmp_path: Path) -> None:
-    inner = _zip({"c.pdf": _pdf_bytes(), "d.txt": "Жай мәтін.".encode()})
+    inner = zip_bytes({"c.pdf": _pdf_bytes(), "d.txt": "Жай мәтін.".encode()})
     archive = tmp_path / "a.zip"
-    archive.write_bytes(_zip({
+    archive.write_bytes(zip_bytes({
         "docs/memo.txt": MEMO_RU,
         "docs/order.docx": _docx_bytes("Бұйрық мәтіні.", header="ӨТЕ ҚҰПИЯ"),
         "docs/plan.odt": odt_bytes(**FULL_ODT),
@@ -273,12 +267,12 @@ def _write(folder: Path, name: str, data: bytes) -> Path:
 
 def test_zip_bombs_and_bad_members(tmp_path: Path) -> None:
     bomb = b"\0" * (4 * 1024 * 1024)  # compresses about 1000:1
-    deep = _zip({"x.txt": b"deep"})
+    deep = zip_bytes({"x.txt": b"deep"})
     for _ in range(MAX_DEPTH):
-        deep = _zip({"n.zip": deep})
-    damaged = bytearray(_zip({"bad.txt": "Мәтін ".encode() * 400}))
+        deep = zip_bytes({"n.zip": deep})
+    damaged = bytearray(zip_bytes({"bad.txt": "Мәтін ".encode() * 400}))
     damaged[60:80] = b"\xff" * 20  # inside the compressed data: fails its CRC or inflate
-    archive = _write(tmp_path, "mixed.zip", _zip({
+    archive = _write(tmp_path, "mixed.zip", zip_bytes({
         "bomb.txt": bomb, "ok.txt": MEMO_RU, "deep.zip": deep, "damaged.zip": bytes(damaged),
     }))
     results = {r.path.split("!", 1)[1]: r for r in check_path(archive, SETTINGS)}
@@ -297,18 +291,18 @@ def test_zip_bombs_and_bad_members(tmp_path: Path) -> None:
 
 
 def test_zip_limits_on_count_and_size(tmp_path: Path) -> None:
-    many = _write(tmp_path, "many.zip", _zip({f"{i}.txt": b"x" for i in range(6)}))
+    many = _write(tmp_path, "many.zip", zip_bytes({f"{i}.txt": b"x" for i in range(6)}))
     small = replace(SETTINGS, limits=Limits(max_zip_members=5))
     [result] = check_path(many, small)
     assert result.path == str(many) and result.status == "error"
     assert "6 members, over the limit of 5" in (result.error or "")
     # the count and the size hold across nested archives too
-    nested = _write(tmp_path, "nested.zip", _zip({"a.zip": _zip({f"{i}.txt": b"x"
+    nested = _write(tmp_path, "nested.zip", zip_bytes({"a.zip": zip_bytes({f"{i}.txt": b"x"
                                                                  for i in range(5)})}))
     results = check_path(nested, small)
     assert [r.status for r in results] == ["error"]
     assert results[0].path == f"{nested}!a.zip"
-    big = _write(tmp_path, "big.zip", _zip({"a.txt": b"a" * 5000, "b.txt": b"b" * 5000}))
+    big = _write(tmp_path, "big.zip", zip_bytes({"a.txt": b"a" * 5000, "b.txt": b"b" * 5000}))
     [result] = check_path(big, replace(SETTINGS, limits=Limits(max_unzipped_bytes=8000)))
     assert "over the limit of 8000" in (result.error or "")
 
@@ -316,13 +310,13 @@ def test_zip_limits_on_count_and_size(tmp_path: Path) -> None:
 def test_not_a_zip_and_empty_zip(tmp_path: Path) -> None:
     [fake] = check_path(_write(tmp_path, "fake.zip", b"not an archive"), SETTINGS)
     assert fake.status == "error" and "not a readable ZIP archive" in (fake.error or "")
-    [empty] = check_path(_write(tmp_path, "empty.zip", _zip({"a.xyz": b"1"})), SETTINGS)
+    [empty] = check_path(_write(tmp_path, "empty.zip", zip_bytes({"a.xyz": b"1"})), SETTINGS)
     assert empty.status == "error" and "holds no file of a type qupia reads" in (
         empty.error or "")
 
 
 def test_zip_through_workers_and_reports(tmp_path: Path) -> None:
-    archive = _write(tmp_path, "a.zip", _zip({"memo.txt": MEMO_RU,
+    archive = _write(tmp_path, "a.zip", zip_bytes({"memo.txt": MEMO_RU,
                                               "note.txt": "Жай мәтін.".encode()}))
     after = _write(tmp_path, "z.txt", "Жай мәтін.".encode())
     results = list(run_files([str(archive), str(after)], replace(SETTINGS, jobs=2)))

@@ -24,6 +24,7 @@ from qupia.markings import detect, load
 from qupia.model import Block, Document, Region
 from qupia.report import json_report, sarif, text_report
 from qupia.settings import Settings
+from tests.conftest import TSV_HEAD
 
 QUPIA = str(Path(sys.executable).with_name("qupia"))
 needs_ocr = pytest.mark.skipif(ocr.unavailable() is not None,
@@ -236,9 +237,7 @@ def test_a_turned_framed_stamp_is_framed_and_a_text_line_is_not() -> None:
 
 
 def test_tesseract_words_become_lines_cut_at_wide_gaps() -> None:
-    head = "\t".join(["level", "page_num", "block_num", "par_num", "line_num", "word_num",
-                      "left", "top", "width", "height", "conf", "text"])
-    rows = [head,
+    rows = [TSV_HEAD,
             "5\t1\t1\t1\t1\t1\t100\t50\t200\t30\t95\tМИНИСТЕРСТВО",
             "5\t1\t1\t1\t1\t2\t310\t50\t150\t30\t95\tОБОРОНЫ",
             "5\t1\t1\t1\t1\t3\t1300\t50\t200\t30\t91\tСЕКРЕТНО",

@@ -10,6 +10,7 @@ import pytest
 from corpus.scanlib import ROUGH, degrade, draw_page, save
 from qupia.extract import extract, ocr
 from qupia.extract.ocr_text import join_broken, normalise
+from tests.conftest import TSV_HEAD
 
 needs_ocr = pytest.mark.skipif(ocr.unavailable() is not None,
                                reason=f"OCR cannot run: {ocr.unavailable()}")
@@ -55,9 +56,7 @@ def test_hyphenated_words_are_joined_and_numbers_are_not() -> None:
 
 
 def test_tesseract_lines_of_one_paragraph_are_mended() -> None:
-    head = "\t".join(["level", "page_num", "block_num", "par_num", "line_num", "word_num",
-                      "left", "top", "width", "height", "conf", "text"])
-    rows = [head,
+    rows = [TSV_HEAD,
             "5\t1\t1\t1\t1\t1\t100\t50\t300\t30\t95\tпередисло-",
             "5\t1\t1\t1\t2\t1\t100\t90\t200\t30\t95\tцировать",
             "5\t1\t1\t1\t2\t2\t320\t90\t100\t30\t95\tполк",

@@ -4,7 +4,6 @@ Real archives built here, read in process and through real worker processes."""
 
 from __future__ import annotations
 
-import io
 import zipfile
 from dataclasses import replace
 from datetime import date
@@ -18,6 +17,7 @@ from qupia.extract import Limits
 from qupia.finish import finish
 from qupia.runner import run_files
 from qupia.settings import Settings
+from tests.conftest import zip_bytes
 
 SETTINGS = Settings(reference_date=date(2026, 11, 26))
 MEMO = "СТРОГО СЕКРЕТНО\n\nСлужебная записка от 12.03.2024 № 8".encode()  # QP303
@@ -25,13 +25,6 @@ SIDECAR = b'[[ignore]]\nrule = "QP303"\nreason = "reviewed by the records office
 LINE = ("Войсковая часть 12345 передислоцируется в г. Сарыозек 15 марта 2025 г. в составе "
         "двух батальонов численностью 812 человек.\n")
 
-
-def _zip(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=compression) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
 
 
 def _memo_docx(tmp_path: Path, custom: dict[str, str]) -> bytes:
@@ -49,7 +42,7 @@ def _codes(result: object) -> tuple[list[str], list[tuple[str, str]]]:
 
 def test_suppressions_inside_archive_members_are_read(tmp_path: Path) -> None:
     archive = tmp_path / "reviewed.zip"
-    archive.write_bytes(_zip({
+    archive.write_bytes(zip_bytes({
         "a/memo.txt": MEMO, "a/memo.txt.qupia.toml": SIDECAR,  # a sidecar beside it
         "b/memo.docx": _memo_docx(tmp_path, {"qupia-ignore": "QP303: records office"}),
         "c/memo.txt": MEMO,  # no sidecar: its finding stays
@@ -71,7 +64,7 @@ def test_suppressions_inside_archive_members_are_read(tmp_path: Path) -> None:
 
 def test_suppressions_in_members_hold_through_workers(tmp_path: Path) -> None:
     archive = tmp_path / "reviewed.zip"
-    archive.write_bytes(_zip({"memo.txt": MEMO, "memo.txt.qupia.toml": SIDECAR}))
+    archive.write_bytes(zip_bytes({"memo.txt": MEMO, "memo.txt.qupia.toml": SIDECAR}))
     [result] = run_files([str(archive)], SETTINGS)
     assert _codes(finish(result, SETTINGS)) == ([], [("QP303", "sidecar")])
 
@@ -82,7 +75,7 @@ def test_a_member_over_its_time_limit_is_an_error_and_the_next_is_read(tmp_path:
     ended and reported; the member after it is read (before: the whole archive timed out as
     one file)."""
     archive = tmp_path / "slow.zip"
-    archive.write_bytes(_zip({"big.txt": ("СЕКРЕТНО\n" + LINE * 10_000).encode(),
+    archive.write_bytes(zip_bytes({"big.txt": ("СЕКРЕТНО\n" + LINE * 10_000).encode(),
                               "memo.txt": MEMO}, zipfile.ZIP_STORED))  # not a likely bomb
     settings = replace(SETTINGS, limits=Limits(timeout_seconds=0.3))
     results = list(run_files([str(archive)], settings))
@@ -97,7 +90,7 @@ def test_each_member_has_its_own_time_limit(tmp_path: Path) -> None:
     read (before: one time limit for the whole archive, which then timed out)."""
     member = ("СЕКРЕТНО\n" + LINE * 1_500).encode()  # about 0.15 s of CPU to check
     archive = tmp_path / "many.zip"
-    archive.write_bytes(_zip({f"m{i:02}.txt": member for i in range(20)}, zipfile.ZIP_STORED))
+    archive.write_bytes(zip_bytes({f"m{i:02}.txt": member for i in range(20)}, zipfile.ZIP_STORED))
     settings = replace(SETTINGS, limits=Limits(timeout_seconds=1.5))
     results = list(run_files([str(archive)], settings))
     assert len(results) == 20
