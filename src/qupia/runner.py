@@ -193,15 +193,14 @@ class _Worker:
 
 def _warm(paths: list[str], settings: Settings) -> None:
     """Load here, once, what every worker needs, so that the workers forked next share it
-    (copy-on-write) instead of each building it again: compiled patterns, the model, the rules,
-    the date patterns; with several workers and several files, the PDF and DOCX readers too."""
+    (copy-on-write) instead of each building it again: compiled patterns, the model, the date
+    patterns; with several workers and several files, the PDF and DOCX readers too. (The rules
+    and the review step come with :mod:`qupia.engine`, imported at the top.)"""
     pack = load()  # compile patterns and load the model once, before forking
     load_metadata()
     load_resources()
     if settings.departmental_list:
         load_list(settings.departmental_list)  # a bad list stops here, before any file
-    import qupia.review
-    import qupia.rules
     from qupia.markings.dates import find_dates
 
     find_dates("", pack)  # compiles the written-date patterns of the pack
