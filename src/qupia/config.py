@@ -37,7 +37,12 @@ TOML_ERRORS = (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionEr
 
 def load_toml(path: Path) -> dict[str, Any]:
     """Parse the TOML file *path* (a regular file of bounded size); raises one of TOML_ERRORS."""
-    return tomllib.loads(read_regular(path).decode("utf-8"))
+    return parse_toml(read_regular(path))
+
+
+def parse_toml(raw: bytes) -> dict[str, Any]:
+    """Parse TOML given as bytes (UTF-8); raises one of TOML_ERRORS."""
+    return tomllib.loads(raw.decode("utf-8"))
 
 
 def toml_problem(exc: BaseException) -> str:

@@ -27,7 +27,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from qupia.config import TOML_ERRORS, load_toml, toml_problem
+from qupia.config import TOML_ERRORS, load_toml, parse_toml, toml_problem
 from qupia.extract.errors import ExtractError
 from qupia.model import FileResult, Finding, Limits, Review, Suppressed, Suppression
 
@@ -80,10 +80,8 @@ def read_sidecar(path: Path, known: set[str]) -> list[Suppression]:
 
 def read_sidecar_bytes(raw: bytes, name: str, known: set[str]) -> list[Suppression]:
     """Suppressions from the bytes of a sidecar named *name* (a member of an archive)."""
-    import tomllib
-
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = parse_toml(raw)
     except TOML_ERRORS as exc:
         raise SuppressionError(f"{name}: {toml_problem(exc)}") from None
     return _sidecar_entries(data, name, known)
