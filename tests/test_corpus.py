@@ -53,7 +53,8 @@ def test_languages_and_formats_are_mixed() -> None:
     langs = collections.Counter(s["lang"] for s in SOURCES)
     formats = collections.Counter(s["format"] for s in SOURCES)
     kazakh = langs["kk"] + langs["kk-latn"] + langs["mixed"]
-    assert 0.4 <= kazakh / len(SOURCES) <= 0.6
+    # Kazakh is where most errors are (issue 13): it may grow past half, not crowd out Russian.
+    assert 0.4 <= kazakh / len(SOURCES) <= 0.65
     assert langs["kk-latn"] >= 20 and langs["mixed"] >= 20
     assert min(formats.values()) >= len(SOURCES) // 4
 
