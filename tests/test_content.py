@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,23 @@ def test_a_russian_stem_with_ts_matches_kazakh_latin_read_in_cyrillic() -> None:
     assert "мобилизац" in {packs.cues[i].label for i in packs.hits(fold("мобилизация"))}
     epidemic = fold(latin_to_cyrillic("Epıdemıologııalyq tekserý"))  # the 2017 letters
     assert "17.1.4" in {packs.cues[i].item for i in packs.hits(epidemic)}
+
+
+def test_kazakh_latin_digraphs_read_as_one_cyrillic_letter() -> None:
+    """ "sh"/"ch" (2018) and "s'"/"n'" (2017) are one letter each: "shekara" is шекара, not
+    "схекара"; every word still starts where it started, and the length is kept."""
+    from qupia.text.fold import latin_to_cyrillic
+
+    text = "Shekara boıynsha úshin, S'ekara men ǵarysh. AQSH"
+    read = latin_to_cyrillic(text)
+    assert len(read) == len(text)
+    words = ["Шекара", "боіынша", "үшін", "Шекара", "мен", "ғарыш", "АҚШ"]
+    assert re.findall(r"\w+", read) == words
+    assert [m.start() for m in re.finditer(r"\w+", read)] == [
+        m.start() for m in re.finditer(r"\w+(?:'\w+)?", text)]
+    packs = load_packs()
+    border = fold(latin_to_cyrillic("Memlekettik shekara kúzetiniń bólimsheleri"))
+    assert any("шекара" in packs.cues[i].label for i in packs.hits(border))
 
 
 def test_overlapping_cues_all_count() -> None:

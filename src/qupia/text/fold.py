@@ -127,7 +127,7 @@ DIGIT_GLYPHS: dict[str, str] = {"о": "0", "з": "3"}
 
 # Kazakh Latin (2017–2021 alphabets) to Kazakh Cyrillic, letter for letter, so that a text in
 # Latin script reads like one in Cyrillic to the classifier and to Cyrillic cues. One character
-# for one, so offsets stay the same. Digraphs (sh, ch of 2017) stay as two letters.
+# for one here; the digraphs below are two for one (see latin_to_cyrillic).
 _LATIN_CYRILLIC = dict(zip(
     "aäbcdefgğhiıjklmnñoöpqrsştuūüvwxyz",
     "аәбцдефгғһііжклмнңоөпқрсштуұүвухыз", strict=True))
@@ -140,9 +140,35 @@ LATIN_TO_CYRILLIC.update({ord("á"): "ә", ord("ó"): "ө", ord("ú"): "ү", ord
                           ord("Ó"): "Ө", ord("Ú"): "Ү", ord("Ǵ"): "Ғ", ord("Ń"): "Ң"})
 
 
+# Two Latin letters for one Cyrillic one: the digraphs of the 2018 alphabet ("sh" ш, "ch" ч:
+# "shekara" is шекара) and the apostrophe letters of the 2017 one ("s'" ш, "n'" ң, "a'" ә).
+# Kazakh writes no с+х or ц+х, so "sh" is always ш in a Kazakh word.
+_DIGRAPH_LETTERS = {"sh": "ш", "ch": "ч", "a'": "ә", "g'": "ғ", "n'": "ң", "o'": "ө",
+                    "u'": "ү", "s'": "ш", "c'": "ч", "i'": "і"}
+_DIGRAPH = re.compile(r"(?i)[sc]h|[agnouc si][’'ʼ](?=\w)".replace(" ", ""))
+_DIGRAPH_WORD = re.compile(r"\w+(?:[’'ʼ]\w+)*")
+
+
+def _digraph_word(match: re.Match[str]) -> str:
+    word = match.group()
+    if not _DIGRAPH.search(word):
+        return word
+
+    def letter(m: re.Match[str]) -> str:
+        pair = m.group()
+        second = pair[1].lower().replace("’", "'").replace("ʼ", "'")
+        cyr = _DIGRAPH_LETTERS[pair[0].lower() + second]
+        return cyr.upper() if pair[0].isupper() else cyr
+
+    converted = _DIGRAPH.sub(letter, word)
+    # the word keeps its start; it ends earlier, and spaces fill up to its old end
+    return converted + " " * (len(word) - len(converted))
+
+
 def latin_to_cyrillic(text: str) -> str:
-    """Kazakh Latin letters as Cyrillic ones; ``len`` is kept."""
-    return text.translate(LATIN_TO_CYRILLIC)
+    """Kazakh Latin letters as Cyrillic ones; ``len`` is kept (a word written with a digraph,
+    "shekara", becomes шекара and a space: every word still starts where it started)."""
+    return _DIGRAPH_WORD.sub(_digraph_word, text).translate(LATIN_TO_CYRILLIC)
 
 
 def fold_blocks(doc: Document) -> list[str]:
