@@ -206,3 +206,33 @@ def test_an_archive_is_recorded_member_by_member_and_not_read_again(tmp_path: Pa
     code, out = scan(str(folder), "--db", str(db))
     assert "(2 read, 0 known contents, 0 unchanged)" in out
     assert len(rows(db, "SELECT path FROM files")) == 2
+
+
+def test_retry_errors_reads_again_what_an_earlier_run_could_not_read(tmp_path: Path) -> None:
+    """A scan read with OCR off is "no-text"; the next run leaves it (unchanged), a run with
+    --retry-errors and OCR on reads it, replaces its content's result and keeps the rest."""
+    from corpus.scanlib import save
+    from qupia.extract import ocr
+    from tests.test_ocr import kk_page
+
+    if ocr.unavailable() is not None:  # the project installs Tesseract (debian-packages.txt)
+        pytest.fail(f"OCR cannot run here: {ocr.unavailable()}")
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "sample-ru-flood-qp300.docx", folder)
+    scanned = save([kk_page()], folder / "scan.pdf")
+    db = tmp_path / "r.sqlite"
+    code, out = scan(str(folder), "--db", str(db), "--ocr", "off", *REF)
+    assert "2 files (2 read" in out and "1 unreadable" in out, out
+    assert rows(db, f"SELECT status FROM files WHERE path = '{scanned}'") == [("no-text",)]
+    _code, out = scan(str(folder), "--db", str(db), "--ocr", "off")
+    assert "(0 read, 0 known contents, 2 unchanged)" in out
+    code, out = scan(str(folder), "--db", str(db), "--retry-errors")
+    assert "(1 read, 0 known contents, 1 unchanged)" in out and "0 unreadable" in out, out
+    [(status, sha)] = rows(db, f"SELECT status, sha256 FROM files WHERE path = '{scanned}'")
+    assert status == "ok"
+    assert rows(db, f"SELECT status FROM contents WHERE sha256 = '{sha}'") == [("ok",)]
+    levels = rows(db, f"SELECT level FROM markings WHERE sha256 = '{sha}'")
+    assert levels and set(levels) == {("top-secret",)}  # ӨТЕ ҚҰПИЯ, read by OCR this time
+    _code, out = scan(str(folder), "--db", str(db), "--retry-errors")
+    assert "(0 read, 0 known contents, 2 unchanged)" in out

@@ -39,7 +39,7 @@ from qupia.model import FileResult
 from qupia.report.json_report import file_dict
 from qupia.runner import SEEN, run_files
 from qupia.settings import Settings
-from qupia.store import Stat, Store, open_readonly
+from qupia.store import UNREADABLE, Stat, Store, open_readonly
 
 
 def settings_key(settings: Settings) -> dict[str, Any]:
@@ -91,9 +91,11 @@ def _stat(path: str) -> Stat | None:
 MEMBER = "!"
 
 
-def plan(paths: list[str], store: Store) -> tuple[list[tuple[str, Stat | None]], int]:
-    """The files to read (absolute path, stat) and how many are finished and unchanged."""
-    done = store.unchanged()
+def plan(paths: list[str], store: Store,
+         retry_errors: bool = False) -> tuple[list[tuple[str, Stat | None]], int]:
+    """The files to read (absolute path, stat) and how many are finished and unchanged
+    (*retry_errors*: a file that could not be read, or not all of it, is not finished)."""
+    done = store.unchanged(readable_only=retry_errors)
     for path, stat in list(done.items()):
         # An archive's members: the last one recorded carries the archive's stat (scan()).
         done.setdefault(path.split(MEMBER, 1)[0], stat)
@@ -112,20 +114,22 @@ class _Known:
     """Called in a local worker with a file's sha256: whether the store has that content.
     Each worker process opens its own read-only connection (never one made before the fork)."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, readable_only: bool = False) -> None:
         self.path = db
         self.pid = -1
         self.db: sqlite3.Connection | None = None
+        self.where = f" AND status NOT IN {UNREADABLE}" if readable_only else ""
 
     def __call__(self, digest: str) -> bool:
         if self.db is None or self.pid != os.getpid():
             self.db, self.pid = open_readonly(self.path), os.getpid()
-        return self.db.execute("SELECT 1 FROM contents WHERE sha256 = ?",
+        return self.db.execute("SELECT 1 FROM contents WHERE sha256 = ?" + self.where,
                                (digest,)).fetchone() is not None
 
 
-def _local(todo: list[str], settings: Settings, db: Path) -> Iterator[FileResult]:
-    yield from run_files(todo, settings, ordered=False, seen=_Known(db))
+def _local(todo: list[str], settings: Settings, db: Path,
+           retry_errors: bool) -> Iterator[FileResult]:
+    yield from run_files(todo, settings, ordered=False, seen=_Known(db, retry_errors))
 
 
 class ExecutorError(Exception):
@@ -220,9 +224,11 @@ def _progress(total: int, out: TextIO) -> Any:
 
 def scan(paths: list[str], store: Store, settings: Settings, executor: str = "local",
          scheduler: str | None = None, err: TextIO | None = None,
-         problems: list[FileResult] | None = None) -> Tally:
+         problems: list[FileResult] | None = None, retry_errors: bool = False) -> Tally:
     """Read every file of *paths* not finished in *store*, writing each result as it arrives.
-    *problems* (paths the folder walk could not follow) are recorded as unreadable."""
+    *problems* (paths the folder walk could not follow) are recorded as unreadable.
+    *retry_errors*: files recorded unreadable (or with unread pages) are read again, and a
+    content known only as unreadable is analysed again rather than taken as seen."""
     err = err or sys.stderr
     run = store.begin_run(settings_key(settings))
     tally = Tally(files=len(paths) + len(problems or ()))
@@ -230,14 +236,14 @@ def scan(paths: list[str], store: Store, settings: Settings, executor: str = "lo
         store.record(os.path.abspath(problem.path), None, None, "error", problem.error, None,
                      run)
         tally.errors += 1
-    todo, tally.skipped = plan(paths, store)
+    todo, tally.skipped = plan(paths, store, retry_errors)
     stats = dict(todo)
     names = [p for p, _ in todo]
     if executor == "dask":
         assert scheduler is not None
-        results = _dask(names, settings, scheduler, store.hashes())
+        results = _dask(names, settings, scheduler, store.hashes(readable_only=retry_errors))
     else:
-        results = _local(names, settings, store.path)
+        results = _local(names, settings, store.path, retry_errors)
     bar = _progress(len(todo), err)
 
     def record(result: FileResult, stat: Stat | None) -> None:

@@ -34,6 +34,9 @@ from pathlib import Path
 from typing import Any
 
 SCHEMA_VERSION = 1
+#: Statuses of a file not fully read: an error (corrupt, a limit, no converter) or a page with
+#: no text; ``qupia scan --retry-errors`` reads such files again.
+UNREADABLE = ("error", "no-text")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -158,17 +161,24 @@ class Store:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('runs', ?)", (str(run),))
         return run
 
-    def unchanged(self) -> dict[str, Stat]:
-        """Every recorded path with the stat it had when it was read."""
+    def unchanged(self, readable_only: bool = False) -> dict[str, Stat]:
+        """Every recorded path with the stat it had when it was read (*readable_only*: the
+        paths read without an error or an unread page, for ``--retry-errors``)."""
+        where = f" AND status NOT IN {UNREADABLE}" if readable_only else ""
         return {path: Stat(size, mtime, inode) for path, size, mtime, inode in self.db.execute(
-            "SELECT path, size, mtime_ns, inode FROM files WHERE size IS NOT NULL")}
+            "SELECT path, size, mtime_ns, inode FROM files WHERE size IS NOT NULL" + where)}
+
+    def _status(self, sha256: str) -> str | None:
+        row = self.db.execute("SELECT status FROM contents WHERE sha256 = ?",
+                              (sha256,)).fetchone()
+        return row[0] if row else None
 
     def known(self, sha256: str) -> bool:
-        return self.db.execute("SELECT 1 FROM contents WHERE sha256 = ?",
-                               (sha256,)).fetchone() is not None
+        return self._status(sha256) is not None
 
-    def hashes(self) -> frozenset[str]:
-        return frozenset(r[0] for r in self.db.execute("SELECT sha256 FROM contents"))
+    def hashes(self, readable_only: bool = False) -> frozenset[str]:
+        where = f" WHERE status NOT IN {UNREADABLE}" if readable_only else ""
+        return frozenset(r[0] for r in self.db.execute("SELECT sha256 FROM contents" + where))
 
     def record(self, path: str, stat: Stat | None, sha256: str | None, status: str,
                error: str | None, entry: dict[str, Any] | None, run: int) -> None:
@@ -176,8 +186,13 @@ class Store:
         qupia-report/1 file entry) unless the store has that content already, and the path."""
         now = time.time()
         with self.transaction():
-            if sha256 is not None and entry is not None and not self.known(sha256):
-                self._content(sha256, entry, now)
+            if sha256 is not None and entry is not None:
+                before = self._status(sha256)
+                if before in UNREADABLE and entry["status"] not in UNREADABLE:
+                    self._forget(sha256)  # read again (--retry-errors) and read this time
+                    before = None
+                if before is None:
+                    self._content(sha256, entry, now)
             if sha256 is not None and entry is None:  # a renamed copy: the content's status
                 row = self.db.execute("SELECT status, error FROM contents WHERE sha256 = ?",
                                       (sha256,)).fetchone()
@@ -187,6 +202,10 @@ class Store:
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (path, sha256, status, error, stat.size if stat else None,
                  stat.mtime_ns if stat else None, stat.inode if stat else None, run, now))
+
+    def _forget(self, sha256: str) -> None:
+        for table in ("findings", "markings", "categories", "contents"):
+            self.db.execute(f"DELETE FROM {table} WHERE sha256 = ?", (sha256,))
 
     def _content(self, sha256: str, entry: dict[str, Any], now: float) -> None:
         body = {k: v for k, v in entry.items() if k != "path"}

@@ -29,8 +29,12 @@ from qupia.i18n import _
                                   "--executor dask.")
 @click.option("--evidence", is_flag=True,
               help="Keep the matched words in the store (default: left out).")
+@click.option("--retry-errors", is_flag=True,
+              help="Read again the files an earlier run could not read, or not all of "
+                   "(errors, limits, pages without text): after installing a converter or "
+                   "Tesseract, or with a longer --timeout.")
 def scan_command(paths: tuple[str, ...], db: str, executor: str, scheduler: str | None,
-                 evidence: bool, reference_date: Any, config_path: str | None,
+                 evidence: bool, retry_errors: bool, reference_date: Any, config_path: str | None,
                  jobs: int | None, enable: tuple[str, ...], disable: tuple[str, ...],
                  timeout: float | None, lang: str | None,
                  content_threshold: float | None, memory_limit: int | None,
@@ -65,7 +69,7 @@ def scan_command(paths: tuple[str, ...], db: str, executor: str, scheduler: str 
                                reference_date=date.fromisoformat(stored["reference_date"]))
         try:
             tally = scan(walk.files, store, settings, executor, scheduler,
-                         problems=list(_problems(walk)))
+                         problems=list(_problems(walk)), retry_errors=retry_errors)
         finally:
             store.close()
     except (StoreError, ExecutorError) as exc:
