@@ -223,12 +223,12 @@ def test_retry_errors_reads_again_what_an_earlier_run_could_not_read(tmp_path: P
     scanned = save([kk_page()], folder / "scan.pdf")
     db = tmp_path / "r.sqlite"
     code, out = scan(str(folder), "--db", str(db), "--ocr", "off", *REF)
-    assert "2 files (2 read" in out and "1 unreadable" in out, out
+    assert code == 0 and "2 files (2 read" in out and "1 unreadable" in out, out
     assert rows(db, f"SELECT status FROM files WHERE path = '{scanned}'") == [("no-text",)]
     _code, out = scan(str(folder), "--db", str(db), "--ocr", "off")
     assert "(0 read, 0 known contents, 2 unchanged)" in out
-    _code, out = scan(str(folder), "--db", str(db), "--retry-errors")
-    assert "(1 read, 0 known contents, 1 unchanged)" in out and "0 unreadable" in out, out
+    code, out = scan(str(folder), "--db", str(db), "--retry-errors")
+    assert code == 0 and "(1 read, 0 known contents, 1 unchanged)" in out and "0 unreadable" in out, out
     [(status, sha)] = rows(db, f"SELECT status, sha256 FROM files WHERE path = '{scanned}'")
     assert status == "ok"
     assert rows(db, f"SELECT status FROM contents WHERE sha256 = '{sha}'") == [("ok",)]
