@@ -113,6 +113,8 @@ eval: corpus
 	$(BIN)/qupia eval corpus/public-4 --split all --output corpus/eval-public-4.json
 	$(BIN)/python corpus/build.py corpus/realtext/src corpus/realtext/build
 	$(BIN)/qupia eval corpus/realtext --split all --output corpus/eval-realtext.json
+	$(BIN)/python corpus/build.py corpus/hidden-2/src corpus/hidden-2/build
+	$(BIN)/qupia eval corpus/hidden-2 --split all --output corpus/eval-hidden-2.json
 
 # Long documents made from dev documents: one disclosing section among ten others.
 eval-long: corpus

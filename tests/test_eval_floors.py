@@ -35,7 +35,7 @@ def test_dev_figures_reach_their_floors(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["hidden", "public", "public-2", "archival", "public-3",
-                                  "public-4", "archival-2", "realtext"])
+                                  "public-4", "archival-2", "realtext", "hidden-2"])
 def test_held_out_sets_reach_the_issue_targets(tmp_path: Path, name: str) -> None:
     """The hidden set, written without sight of the corpus, and real public texts: issue 4's
     targets hold on them (corpus/<name>/floors.json); the archival-style set: its document
