@@ -102,18 +102,39 @@ def _stale(build_dir: Path, sources: Path) -> bool:
     return any(p.stat().st_mtime > rendered for p in sources.rglob("*") if p.is_file())
 
 
+class CorpusError(Exception):
+    """A corpus that cannot be scored (no labels, no renderer for its sources)."""
+
+
+def _renderer(corpus: Path) -> Path | None:
+    """The checkout whose corpus/build.py renders YAML sources: one above *corpus* (corpus/hidden,
+    …), above the current folder, or the one qupia runs from (an editable install)."""
+    here = Path(__file__).resolve()
+    for start in (corpus.resolve(), Path.cwd().resolve(), here):
+        for d in (start, *start.parents):
+            if (d / "corpus" / "build.py").is_file():
+                return d
+    return None
+
+
 def corpus_rows(corpus: Path) -> tuple[Path, list[dict[str, Any]]]:
     """(folder the paths are relative to, label rows) of a corpus or a rendered corpus."""
     build_dir = corpus if (corpus / "labels.jsonl").exists() else corpus / "build"
     if not (build_dir / "labels.jsonl").exists() or _stale(build_dir, corpus / "src"):
+        if not (corpus / "src").is_dir():
+            raise CorpusError(f"{corpus}: neither labels.jsonl nor a src/ folder of sources "
+                              "(corpus/FORMAT.md)")
+        root = _renderer(corpus)
+        if root is None:
+            raise CorpusError(f"{corpus}: its sources are rendered by corpus/build.py of a qupia "
+                              "checkout; run qupia eval from one, or give a rendered folder "
+                              "with labels.jsonl")
         import sys
 
-        # the repository's renderer: corpus/build.py above this corpus (corpus/hidden, …)
-        root = next((d for d in corpus.resolve().parents if (d / "corpus" / "build.py").exists()),
-                    corpus.resolve().parent)
         sys.path.insert(0, str(root))
         from corpus.build import build, load_sources
 
+        build_dir.mkdir(parents=True, exist_ok=True)
         build(load_sources(corpus / "src"), build_dir)
     rows = [json.loads(line) for line in
             (build_dir / "labels.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -58,11 +58,15 @@ def eval_command(corpus: str, split: str, output: str | None, jobs: int, sample:
     """Score qupia against a labelled corpus: per-family, per-article and per-item figures."""
     import json
 
-    from qupia.evaluate import below_floors, evaluate, render
+    from qupia.evaluate import CorpusError, below_floors, evaluate, render
 
     if output:
         check_writable(output)
-    report = evaluate(Path(corpus), split, Settings(jobs=jobs), sample=sample)
+    try:
+        report = evaluate(Path(corpus), split, Settings(jobs=jobs), sample=sample)
+    except CorpusError as exc:
+        click.echo(f"qupia: {exc}", err=True)
+        sys.exit(2)
     click.echo(render(report), nl=False)
     if output:
         with atomic_writer(output) as out:
