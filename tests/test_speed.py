@@ -246,3 +246,33 @@ def test_pages_are_all_read_when_no_helper_can_start(tmp_path: Path, monkeypatch
     monkeypatch.setattr(pages, "cores", lambda: 2)
     monkeypatch.setattr(pages, "fork_reader", lambda work: None)  # as when fork fails
     assert extract(path) == whole
+
+
+def test_a_long_document_s_marks_found_on_two_cores_are_the_same(tmp_path: Path) -> None:
+    """The streams of a long document are scanned half in a forked helper
+    (qupia.markings.facts.scan_all): the facts are the same as when one process scans them
+    all, and the helper did run. A fresh process: fork_reader declines to fork beside other
+    threads (numpy's, in the test process)."""
+    path = _pdf(tmp_path / "long.pdf", 9)
+    code = f"""
+from pathlib import Path
+from qupia.extract import extract, pages
+from qupia.markings import detect, load
+import qupia.markings.facts as facts
+doc = extract(Path({str(path)!r}))
+one = detect(doc, load())
+facts.SPLIT_CHARS = 1
+pages.cores = lambda: 2
+results = []
+real = pages.Helper.result
+pages.Helper.result = lambda self: results.append(real(self)) or results[-1]
+two = detect(doc, load())
+fork = pages.fork_reader
+pages.fork_reader = lambda work: fork(lambda: 1 / 0)  # a helper that fails
+failed = detect(doc, load())
+print(len(results), results[0] is not None, results[1] is None, two == one, failed == one,
+      len(one.markings))
+"""
+    count, ran, fell, same, same_failed, marks = _fresh(code).split()
+    assert (count, ran, fell, same, same_failed) == ("2", "True", "True", "True", "True")
+    assert int(marks) == 9  # every page's stamp is a marking

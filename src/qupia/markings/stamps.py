@@ -188,6 +188,14 @@ def drop_mark_lists(found: list[tuple[Marking, str, Block]]) -> list[tuple[Marki
 
 def marking_of(form: Form, stream: Stream, m: Any, predates: bool) -> Marking:
     text = " ".join(stream.text[m.start() : m.end()].split())
+    level, legacy, maps_to = marking_level(form, predates)
+    return Marking(level=level, text=text, page=stream.page, region=stream.region, form=form.id,
+                   legacy=legacy, maps_to=maps_to)
+
+
+def marking_level(form: Form, predates: bool) -> tuple[Level, bool, Level | None]:
+    """The level a stamp of *form* gives, whether it is legacy, and the legal level it maps to;
+    *predates*: the document is older than the law."""
     if form.kind == "legal":
         level, legacy, maps_to = form.level, predates, None
     elif form.kind == "limited":
@@ -201,8 +209,7 @@ def marking_of(form: Form, stream: Stream, m: Any, predates: bool) -> Marking:
     else:
         level, legacy, maps_to = Level.NONSTANDARD, False, form.maps_to
     assert level is not None
-    return Marking(level=level, text=text, page=stream.page, region=stream.region, form=form.id,
-                   legacy=legacy, maps_to=maps_to)
+    return level, legacy, maps_to
 
 
 def apply_declassification(markings: list[Marking]) -> list[Marking]:
