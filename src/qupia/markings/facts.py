@@ -70,11 +70,15 @@ class Scanned:
     stamp_lines: tuple[int, ...]
 
 
-def scan(stream: Stream, index: int, pack: Pack, offsets: list[int]) -> Scanned | None:
+def scan(stream: Stream, index: int, pack: Pack, offsets: list[int],
+         read: dict[str, Requisites] | None = None, ocr: bool = True) -> Scanned | None:
     """Every match of the pack in one stream, judged a stamp or a mention; None when there is
-    none."""
+    none. *read*: the requisites of stamp blocks already read in this document (a long
+    document's stamp blocks repeat page after page), filled in here; *ocr*: whether any
+    block of the document was read by OCR."""
+    read = {} if read is None else read
     matches: list[Any] = list(pack.matcher.finditer(stream.folded))
-    if any(b.ocr for b in stream.blocks):
+    if ocr and any(b.ocr for b in stream.blocks):
         matches = with_fuzzy(pack, stream, matches)
     if not matches:
         return None
@@ -97,7 +101,12 @@ def scan(stream: Stream, index: int, pack: Pack, offsets: list[int]) -> Scanned 
             continue
         stamp = is_marking(pack, form, stream, masked_text, start, end)
         at = max(0, bisect.bisect_right(stream.starts, start) - 1)
-        own = read_requisites(stamp_window(stream, start, end), pack) if stamp else None
+        own = None
+        if stamp:
+            window = stamp_window(stream, start, end)
+            own = read.get(window)
+            if own is None:
+                own = read[window] = read_requisites(window, pack)
         hits.append(Hit(start, end, form_id, stamp, " ".join(stream.text[start:end].split()),
                         stream.ids[at], own))
     return Scanned(index, tuple(hits), tuple(spans), tuple(stamp_lines))
@@ -106,8 +115,10 @@ def scan(stream: Stream, index: int, pack: Pack, offsets: list[int]) -> Scanned 
 def _scan_part(doc: Document, folded: list[str], groups: list[tuple[int, Region, list[int]]],
                lo: int, hi: int, pack: Pack, offsets: list[int]) -> list[Scanned]:
     out = []
+    read: dict[str, Requisites] = {}
+    ocr = any(b.ocr for b in doc.blocks)
     for index in range(lo, hi):
-        got = scan(make_stream(doc, folded, *groups[index]), index, pack, offsets)
+        got = scan(make_stream(doc, folded, *groups[index]), index, pack, offsets, read, ocr)
         if got is not None:
             out.append(got)
     return out

@@ -28,6 +28,13 @@ def _residue(tokens: list[str], allowed: list[regex.Pattern[str]]) -> list[str]:
     return [t for t in tokens if not t.isdigit() and not any(a.match(t) for a in allowed)]
 
 
+def _any_residue(tokens: list[str], stamp_word: regex.Pattern[str]) -> bool:
+    """Whether :func:`_residue` of *tokens* with only *stamp_word* allowed is not empty
+    (stops at the first such token: a mention's line holds many)."""
+    match = stamp_word.match
+    return any(not t.isdigit() and not match(t) for t in tokens)
+
+
 def is_marking(
     pack: Pack, form: Form, stream: Stream, masked: str, start: int, end: int
 ) -> bool:
@@ -42,7 +49,7 @@ def is_marking(
     if form.context == "number":
         extra = _residue(words_before + words_after, [pack.stamp_word, pack.document_word])
         return len(extra) <= 3
-    if _residue(words_before + words_after, [pack.stamp_word]) and not _merged_column(
+    if _any_residue(words_before + words_after, pack.stamp_word) and not _merged_column(
             pack, stream, start, end, lo, words_before, words_after):
         return False
     if _mention_cue(pack, masked, lo, hi, words_before, words_after, declass=False):
@@ -65,7 +72,7 @@ def _merged_column(pack: Pack, stream: Stream, start: int, end: int, lo: int,
     секретно"). Capitalised, ending its line (requisites may follow), after a few words (more
     when they name an addressee, "Начальнику …", or a document, "Выписка из протокола …"), on
     one of the first lines of its page region, not in quotes or after punctuation."""
-    if _residue(words_after, [pack.stamp_word]):
+    if _any_residue(words_after, pack.stamp_word):
         return False
     addressed = pack.merged_addressee is not None and any(
         pack.merged_addressee.match(w) for w in words_before)

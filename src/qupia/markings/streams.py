@@ -5,6 +5,7 @@ folded once (:func:`qupia.text.fold.fold_blocks`); and the line geometry the sta
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass
 
 import regex
@@ -51,14 +52,11 @@ def stream_groups(doc: Document) -> list[tuple[int, Region, list[int]]]:
 def make_stream(doc: Document, folded: list[str], page: int, region: Region, ids: list[int]
                 ) -> Stream:
     """The stream of the blocks *ids* of *doc* (:func:`stream_groups`)."""
-    blocks = tuple(doc.blocks[i] for i in ids)
-    starts = []
-    pos = 0
-    for block in blocks:
-        starts.append(pos)
-        pos += len(block.text) + 1
+    blocks = tuple(map(doc.blocks.__getitem__, ids))
+    lengths = [len(b.text) + 1 for b in blocks]
+    starts = tuple(itertools.accumulate(lengths[:-1], initial=0)) if blocks else ()
     return Stream(page, region, "\n".join([b.text for b in blocks]),
-                  "\n".join([folded[i] for i in ids]), tuple(starts), blocks, tuple(ids))
+                  "\n".join(map(folded.__getitem__, ids)), starts, blocks, tuple(ids))
 
 
 def global_spans(stream: Stream, start: int, end: int, offsets: list[int]
