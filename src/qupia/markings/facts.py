@@ -113,10 +113,9 @@ def scan(stream: Stream, index: int, pack: Pack, offsets: list[int],
 
 
 def _scan_part(doc: Document, folded: list[str], groups: list[tuple[int, Region, list[int]]],
-               lo: int, hi: int, pack: Pack, offsets: list[int]) -> list[Scanned]:
+               lo: int, hi: int, pack: Pack, offsets: list[int], ocr: bool) -> list[Scanned]:
     out = []
     read: dict[str, Requisites] = {}
-    ocr = any(b.ocr for b in doc.blocks)
     for index in range(lo, hi):
         got = scan(make_stream(doc, folded, *groups[index]), index, pack, offsets, read, ocr)
         if got is not None:
@@ -131,12 +130,13 @@ def scan_all(doc: Document, folded: list[str], groups: list[tuple[int, Region, l
     (:mod:`qupia.extract.pages`); if it fails, they are scanned here."""
     from qupia.extract import pages
 
+    ocr = any(b.ocr for b in doc.blocks)
     cut = _cut(doc, groups, offsets) if pages.cores() > 1 else len(groups)
     helper = pages.fork_reader(
-        lambda: _scan_part(doc, folded, groups, cut, len(groups), pack, offsets)) \
+        lambda: _scan_part(doc, folded, groups, cut, len(groups), pack, offsets, ocr)) \
         if cut < len(groups) else None
     try:
-        out = _scan_part(doc, folded, groups, 0, cut, pack, offsets)
+        out = _scan_part(doc, folded, groups, 0, cut, pack, offsets, ocr)
     except BaseException:
         if helper is not None:
             helper.discard()
@@ -144,7 +144,7 @@ def scan_all(doc: Document, folded: list[str], groups: list[tuple[int, Region, l
     rest = helper.result() if helper is not None else None
     if cut < len(groups):  # the helper's streams; scanned here if it failed
         out += rest if rest is not None else _scan_part(doc, folded, groups, cut, len(groups),
-                                                        pack, offsets)
+                                                        pack, offsets, ocr)
     return out
 
 
