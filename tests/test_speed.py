@@ -17,6 +17,7 @@ from reportlab.pdfgen import canvas
 
 from qupia import cache
 from qupia.extract import extract, pages
+from qupia.text.fold import fold, fold_blocks, fold_texts
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
@@ -53,6 +54,10 @@ def test_a_long_pdf_read_in_two_processes_is_the_same_document(tmp_path: Path,
     assert forked and forked[0] is not None  # the helper did run
     assert split == whole
     assert {b.page for b in split.blocks} == set(range(1, 10))
+    # each process folded the text it read: the same as folding the whole document's
+    texts = [b.text for b in whole.blocks]
+    assert split.folded == whole.folded == tuple(fold_texts(texts))
+    assert fold_blocks(split) == [fold(t) for t in texts]
 
 
 def _fresh(code: str) -> str:
@@ -257,6 +262,7 @@ def test_a_long_document_s_marks_found_on_two_cores_are_the_same(tmp_path: Path)
     code = f"""
 from pathlib import Path
 from qupia.extract import extract, pages
+from qupia.text.fold import fold, fold_blocks, fold_texts
 from qupia.markings import detect, load
 import qupia.markings.facts as facts
 doc = extract(Path({str(path)!r}))
