@@ -306,10 +306,6 @@ def test_ocr_force_reads_a_text_pdf_from_its_image_and_mixed_pdfs_ocr_only_the_s
     forced = extract(path, ocr="force")
     assert all(b.ocr for b in forced.blocks if b.region is not Region.METADATA)
     assert ("secret", "header", 1) in marks(forced)
-    # pages read by OCR got new text: the folded text is that text's
-    from qupia.text.fold import fold, fold_blocks
-    for doc in (auto, forced):
-        assert fold_blocks(doc) == [fold(b.text) for b in doc.blocks]
 
 
 def test_ocr_is_a_configuration_key(tmp_path: Path) -> None:

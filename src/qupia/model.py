@@ -55,8 +55,6 @@ class Document:
     #: page is never passed as clean (the file gets status no-text)
     unreadable_pages: tuple[int, ...] = ()
     unreadable_reason: str | None = None
-    #: each block's text folded (qupia.text.fold.fold_blocks), when the reader made it
-    folded: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
 
 class Level(StrEnum):

@@ -7,7 +7,6 @@ spaces must not hide a mark (docs/law.md). Each character maps to exactly one ch
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from typing import TYPE_CHECKING
@@ -173,16 +172,12 @@ def latin_to_cyrillic(text: str) -> str:
 
 
 def fold_blocks(doc: Document) -> list[str]:
-    """Each block's text folded, once for every stage that reads folded text; a reader that
-    folded them already (:attr:`Document.folded`) saves the work."""
-    if doc.folded is not None and len(doc.folded) == len(doc.blocks):
-        return list(doc.folded)
-    return fold_texts([b.text for b in doc.blocks])
-
-
-def fold_texts(texts: list[str]) -> list[str]:
-    """Each text folded (one fold of the whole text, then cut: folding keeps lengths; a text's
-    folding does not depend on its neighbours, so texts may be folded in parts)."""
-    whole = fold("\n".join(texts))
-    ends = list(itertools.accumulate(len(t) + 1 for t in texts))
-    return [whole[end - len(text) - 1 : end - 1] for text, end in zip(texts, ends, strict=True)]
+    """Each block's text folded, once for every stage that reads folded text (one translate
+    of the whole text, then cut: folding keeps lengths)."""
+    whole = fold("\n".join(b.text for b in doc.blocks))
+    out = []
+    pos = 0
+    for block in doc.blocks:
+        out.append(whole[pos : pos + len(block.text)])
+        pos += len(block.text) + 1
+    return out
