@@ -18,10 +18,6 @@ from typing import Any
 
 #: a PDF of at least this many pages has its second half read by a helper process
 SPLIT_PAGES = 200
-#: the share of the pages (%) the caller reads itself: a little over half, since the helper
-#: also pickles what it read and starts a little later (bench/: 0.80–0.88 s of CPU here
-#: against the helper's 0.85–0.91 s for 500 pages each of the 1,000-page PDF)
-OWN_SHARE = 52
 
 
 def cores() -> int:

@@ -58,8 +58,7 @@ def read_pdf(path: Path | bytes, limits: Limits, name: str | None = None, ocr: s
         force = ocr == "force"
         # A long PDF's second half is read by a forked helper meanwhile (pages.py), which
         # also counts its repeated lines, so that this is not left to do here
-        half = (count * pages.OWN_SHARE // 100 if count >= pages.SPLIT_PAGES and pages.cores() > 1
-                else count)
+        half = count // 2 if count >= pages.SPLIT_PAGES and pages.cores() > 1 else count
         helper = pages.fork_reader(lambda: _read_part(path, half, count, force=force)) \
             if half < count else None
         try:
