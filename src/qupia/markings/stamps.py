@@ -12,7 +12,7 @@ letter missing, doubled or misread) are tried too (:func:`with_fuzzy`).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import regex
 
@@ -161,7 +161,10 @@ def with_fuzzy(pack: Pack, stream: Stream, matches: list[Any]) -> list[Any]:
     return sorted(kept, key=lambda m: m.start()) if changed else matches
 
 
-def drop_mark_lists(found: list[tuple[Marking, str, Block]]) -> list[tuple[Marking, str]]:
+_With = TypeVar("_With")  # what goes with each mark (its own requisites)
+
+
+def drop_mark_lists(found: list[tuple[Marking, _With, Block]]) -> list[tuple[Marking, _With]]:
     """Marks that a page lists rather than bears: a glossary, a register of documents with
     their marks, a commentary's table of the degrees. They do not stamp the page.
 
