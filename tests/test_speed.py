@@ -7,7 +7,6 @@ from __future__ import annotations
 import multiprocessing as mp
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from reportlab.lib.pagesizes import A4
@@ -35,24 +34,27 @@ def _pdf(path: Path, count: int) -> Path:
     return path
 
 
-def test_a_long_pdf_read_in_two_processes_is_the_same_document(tmp_path: Path,
-                                                               monkeypatch) -> None:
+def test_a_long_pdf_read_in_two_processes_is_the_same_document(tmp_path: Path) -> None:
+    """In a fresh process (see :func:`_fresh`): the pages read by the forked helper, with the
+    repeated lines it counted, make the same document as one process reading them all."""
     path = _pdf(tmp_path / "long.pdf", 9)
-    whole = extract(path)
-    monkeypatch.setattr(pages, "SPLIT_PAGES", 2)
-    monkeypatch.setattr(pages, "cores", lambda: 2)
-    forked: list[object] = []
-    real = pages.fork_reader
-
-    def fork(work: Any) -> Any:
-        forked.append(helper := real(work))
-        return helper
-
-    monkeypatch.setattr(pages, "fork_reader", fork)
-    split = extract(path)
-    assert forked and forked[0] is not None  # the helper did run
-    assert split == whole
-    assert {b.page for b in split.blocks} == set(range(1, 10))
+    code = f"""
+from pathlib import Path
+from qupia.extract import extract, pages
+whole = extract(Path({str(path)!r}))
+pages.SPLIT_PAGES = 2
+pages.cores = lambda: 2
+results = []
+real = pages.Helper.result
+pages.Helper.result = lambda self: results.append(real(self)) or results[-1]
+split = extract(Path({str(path)!r}))
+print(len(results), results[0] is not None, split == whole,
+      sorted({{b.page for b in split.blocks}}) == list(range(1, 10)),
+      sorted({{b.region.value for b in split.blocks}}))
+"""
+    out = _fresh(code)
+    assert out.startswith("1 True True True"), out  # the helper ran; the same document
+    assert "header" in out and "footer" in out and "body" in out  # regions were told apart
 
 
 def _fresh(code: str) -> str:
@@ -246,3 +248,33 @@ def test_pages_are_all_read_when_no_helper_can_start(tmp_path: Path, monkeypatch
     monkeypatch.setattr(pages, "cores", lambda: 2)
     monkeypatch.setattr(pages, "fork_reader", lambda work: None)  # as when fork fails
     assert extract(path) == whole
+
+
+def test_a_long_document_s_marks_found_on_two_cores_are_the_same(tmp_path: Path) -> None:
+    """The streams of a long document are scanned half in a forked helper
+    (qupia.markings.facts.scan_all): the facts are the same as when one process scans them
+    all, and the helper did run. A fresh process: fork_reader declines to fork beside other
+    threads (numpy's, in the test process)."""
+    path = _pdf(tmp_path / "long.pdf", 9)
+    code = f"""
+from pathlib import Path
+from qupia.extract import extract, pages
+from qupia.markings import detect, load
+import qupia.markings.facts as facts
+doc = extract(Path({str(path)!r}))
+one = detect(doc, load())
+facts.SPLIT_CHARS = 1
+pages.cores = lambda: 2
+results = []
+real = pages.Helper.result
+pages.Helper.result = lambda self: results.append(real(self)) or results[-1]
+two = detect(doc, load())
+fork = pages.fork_reader
+pages.fork_reader = lambda work: fork(lambda: 1 / 0)  # a helper that fails
+failed = detect(doc, load())
+print(len(results), results[0] is not None, results[1] is None, two == one, failed == one,
+      len(one.markings))
+"""
+    count, ran, fell, same, same_failed, marks = _fresh(code).split()
+    assert (count, ran, fell, same, same_failed) == ("2", "True", "True", "True", "True")
+    assert int(marks) == 9  # every page's stamp is a marking

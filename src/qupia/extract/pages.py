@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import pickle
 import signal
@@ -92,6 +93,11 @@ def fork_reader(work: Callable[[], Any]) -> Helper | None:
         code = 1
         try:
             os.close(read)
+            # What it inherited is never collected here: a collection would touch, and so
+            # copy, every page of it (the helper's own objects are freed by reference
+            # counting, and the process soon ends).
+            gc.disable()
+            gc.freeze()
             _die_with_parent()
             data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write, "wb") as pipe:

@@ -189,11 +189,14 @@ def _runs(textpage: _TextPage, width: float, height: float) -> list[tuple[str, R
     full = textpage.get_text_range()
     rects = textpage.rects()
     groups: list[list[Rect]] = []
-    for rect in rects:
-        if groups and _same_line(groups[-1][-1], rect):
+    last: Rect | None = None
+    for rect in rects:  # _same_line(last, rect), written out: it runs for every rectangle
+        if last is not None and (min(last[3], rect[3]) - max(last[1], rect[1]) > 0.5 * min(
+                last[3] - last[1], rect[3] - rect[1]) and rect[0] >= last[2] - 1):
             groups[-1].append(rect)
         else:
             groups.append([rect])
+        last = rect
     split = full.split("\r\n")
     lines: list[tuple[int, str]] = []
     pos = 0
@@ -213,6 +216,9 @@ def _runs(textpage: _TextPage, width: float, height: float) -> list[tuple[str, R
             return out
         out = []
         for (start, line), group in zip(lines, groups, strict=True):
+            if len(group) == 1:  # the line is the rectangle's text
+                out.append((line.strip(), group[0]))
+                continue
             cuts = [start]
             for rect in group[1:]:
                 mid = (rect[1] + rect[3]) / 2

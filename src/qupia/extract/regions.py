@@ -27,11 +27,29 @@ def _key(text: str) -> str:
     return _DIGITS.sub("#", text).lower()
 
 
+Run = tuple[int, str, tuple[float, float, float, float], float]
+
+
+def repeat_counts(runs: list[Run]) -> tuple[Counter[str], Counter[str]]:
+    """How often each run's text (digits masked) stands near the top and near the bottom of a
+    page, from which :func:`assign_regions` tells repeated headers and footers; the counts of
+    a document's page ranges add up to the whole document's."""
+    top_keys: Counter[str] = Counter()
+    bottom_keys: Counter[str] = Counter()
+    for _, text, (_, top, _, bottom), height in runs:
+        if top < height * REPEAT_BAND:
+            top_keys[_key(text)] += 1
+        elif bottom > height * (1 - REPEAT_BAND):
+            bottom_keys[_key(text)] += 1
+    return top_keys, bottom_keys
+
+
 def assign_regions(
-    runs: list[tuple[int, str, tuple[float, float, float, float], float]], pages: int,
-    flags: list[tuple[bool, bool]] | None = None,
+    runs: list[Run], pages: int, flags: list[tuple[bool, bool]] | None = None,
+    counts: tuple[Counter[str], Counter[str]] | None = None,
 ) -> list[Block]:
-    """Tag runs header/footer/body.
+    """Tag runs header/footer/body; *counts*: :func:`repeat_counts` of *runs* when already
+    made (by page range, on two cores: :mod:`.pdf`).
 
     Header: the runs at the top of a page that lie in the top band (or repeat near the top of
     most pages), up to the last one followed by a clear vertical gap — running text that simply
@@ -40,11 +58,7 @@ def assign_regions(
     top_keys: Counter[str] = Counter()
     bottom_keys: Counter[str] = Counter()
     if pages > 1:
-        for _, text, (_, top, _, bottom), height in runs:
-            if top < height * REPEAT_BAND:
-                top_keys[_key(text)] += 1
-            elif bottom > height * (1 - REPEAT_BAND):
-                bottom_keys[_key(text)] += 1
+        top_keys, bottom_keys = counts if counts is not None else repeat_counts(runs)
     needed = max(2, (pages * 2 + 2) // 3) if pages > 1 else 10**9
     by_page: dict[int, list[int]] = {}
     for i, run in enumerate(runs):

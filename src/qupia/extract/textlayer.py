@@ -9,13 +9,17 @@ as unreadable.
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 _WORD = regex.compile(r"\p{L}{2,}")
 _CYRILLIC = frozenset(chr(c) for c in range(0x0400, 0x0530))
 _LATIN = frozenset(chr(c) for c in [*range(0x61, 0x7B), *range(0xDF, 0x250)])
 _VOWELS = frozenset("аәеёиоөуұүыіэюяaeiouyäöüıáóúéàèìòù")
-_CYRILLIC_LETTER = regex.compile(r"[\u0400-\u04ff]")
+# everything but Cyrillic letters: what is left when it is deleted is the Cyrillic letters
+# (counted so, not found one by one: a tenth of the time, and every text page is judged)
+_NOT_CYRILLIC = re.compile(r"[^\u0400-\u04ff]+")
 _MOJIBAKE = frozenset(chr(c) for c in range(0xC0, 0x100))  # cp1251 letters read as Latin-1
 _CONSONANT_RUN = regex.compile(r"[^аәеёиоөуұүыіэюяaeiouyäöüıáóúéàèìòùй'\W\d_]{6,}")
 _JUNK = regex.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0e-\x1f]")
@@ -48,7 +52,7 @@ def garbled(text: str) -> bool:
         return False
     if len(_JUNK.findall(text)) * 10 > len(text.strip()):
         return True
-    if len(_CYRILLIC_LETTER.findall(text)) * 2 > len(text):
+    if len(_NOT_CYRILLIC.sub("", text)) * 2 > len(text):
         return False  # mostly Cyrillic letters: no mojibake, no font without a Unicode map
     words = _WORD.findall(text)[:MAX_WORDS]
     if len(words) < MIN_WORDS:

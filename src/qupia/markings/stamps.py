@@ -12,7 +12,7 @@ letter missing, doubled or misread) are tried too (:func:`with_fuzzy`).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import regex
 
@@ -26,6 +26,13 @@ _TERMINAL = regex.compile(r'[.:;!?)"]\s*$')
 
 def _residue(tokens: list[str], allowed: list[regex.Pattern[str]]) -> list[str]:
     return [t for t in tokens if not t.isdigit() and not any(a.match(t) for a in allowed)]
+
+
+def _any_residue(tokens: list[str], stamp_word: regex.Pattern[str]) -> bool:
+    """Whether :func:`_residue` of *tokens* with only *stamp_word* allowed is not empty
+    (stops at the first such token: a mention's line holds many)."""
+    match = stamp_word.match
+    return any(not t.isdigit() and not match(t) for t in tokens)
 
 
 def is_marking(
@@ -42,7 +49,7 @@ def is_marking(
     if form.context == "number":
         extra = _residue(words_before + words_after, [pack.stamp_word, pack.document_word])
         return len(extra) <= 3
-    if _residue(words_before + words_after, [pack.stamp_word]) and not _merged_column(
+    if _any_residue(words_before + words_after, pack.stamp_word) and not _merged_column(
             pack, stream, start, end, lo, words_before, words_after):
         return False
     if _mention_cue(pack, masked, lo, hi, words_before, words_after, declass=False):
@@ -65,7 +72,7 @@ def _merged_column(pack: Pack, stream: Stream, start: int, end: int, lo: int,
     секретно"). Capitalised, ending its line (requisites may follow), after a few words (more
     when they name an addressee, "Начальнику …", or a document, "Выписка из протокола …"), on
     one of the first lines of its page region, not in quotes or after punctuation."""
-    if _residue(words_after, [pack.stamp_word]):
+    if _any_residue(words_after, pack.stamp_word):
         return False
     addressed = pack.merged_addressee is not None and any(
         pack.merged_addressee.match(w) for w in words_before)
@@ -154,7 +161,10 @@ def with_fuzzy(pack: Pack, stream: Stream, matches: list[Any]) -> list[Any]:
     return sorted(kept, key=lambda m: m.start()) if changed else matches
 
 
-def drop_mark_lists(found: list[tuple[Marking, str, Block]]) -> list[tuple[Marking, str]]:
+_With = TypeVar("_With")  # what goes with each mark (its own requisites)
+
+
+def drop_mark_lists(found: list[tuple[Marking, _With, Block]]) -> list[tuple[Marking, _With]]:
     """Marks that a page lists rather than bears: a glossary, a register of documents with
     their marks, a commentary's table of the degrees. They do not stamp the page.
 
@@ -188,6 +198,14 @@ def drop_mark_lists(found: list[tuple[Marking, str, Block]]) -> list[tuple[Marki
 
 def marking_of(form: Form, stream: Stream, m: Any, predates: bool) -> Marking:
     text = " ".join(stream.text[m.start() : m.end()].split())
+    level, legacy, maps_to = marking_level(form, predates)
+    return Marking(level=level, text=text, page=stream.page, region=stream.region, form=form.id,
+                   legacy=legacy, maps_to=maps_to)
+
+
+def marking_level(form: Form, predates: bool) -> tuple[Level, bool, Level | None]:
+    """The level a stamp of *form* gives, whether it is legacy, and the legal level it maps to;
+    *predates*: the document is older than the law."""
     if form.kind == "legal":
         level, legacy, maps_to = form.level, predates, None
     elif form.kind == "limited":
@@ -201,8 +219,7 @@ def marking_of(form: Form, stream: Stream, m: Any, predates: bool) -> Marking:
     else:
         level, legacy, maps_to = Level.NONSTANDARD, False, form.maps_to
     assert level is not None
-    return Marking(level=level, text=text, page=stream.page, region=stream.region, form=form.id,
-                   legacy=legacy, maps_to=maps_to)
+    return level, legacy, maps_to
 
 
 def apply_declassification(markings: list[Marking]) -> list[Marking]:

@@ -5,6 +5,7 @@ folded once (:func:`qupia.text.fold.fold_blocks`); and the line geometry the sta
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass
 
 import regex
@@ -29,23 +30,33 @@ class Stream:
 
 
 def split_streams(doc: Document, folded: list[str]) -> list[Stream]:
+    return [make_stream(doc, folded, *group) for group in stream_groups(doc)]
+
+
+def stream_groups(doc: Document) -> list[tuple[int, Region, list[int]]]:
+    """(page, region, the indices of its blocks) of each stream of *doc*, in page order,
+    then the regions a reader meets first."""
     groups: dict[tuple[int, Region], list[int]] = {}
     for index, block in enumerate(doc.blocks):
-        groups.setdefault((block.page, block.region), []).append(index)
-    out = []
-    for (page, region), ids in groups.items():
-        starts = []
-        pos = 0
-        for i in ids:
-            starts.append(pos)
-            pos += len(doc.blocks[i].text) + 1
-        text = "\n".join(doc.blocks[i].text for i in ids)
-        out.append(Stream(page, region, text, "\n".join(folded[i] for i in ids),
-                           tuple(starts), tuple(doc.blocks[i] for i in ids), tuple(ids)))
-    # page order, then the regions a reader meets first
+        key = (block.page, block.region)
+        ids = groups.get(key)
+        if ids is None:
+            groups[key] = [index]
+        else:
+            ids.append(index)
     rank = {r: i for i, r in enumerate(Region)}
-    out.sort(key=lambda s: (s.page, rank[s.region]))
-    return out
+    order = sorted(groups, key=lambda k: (k[0], rank[k[1]]))
+    return [(page, region, groups[(page, region)]) for page, region in order]
+
+
+def make_stream(doc: Document, folded: list[str], page: int, region: Region, ids: list[int]
+                ) -> Stream:
+    """The stream of the blocks *ids* of *doc* (:func:`stream_groups`)."""
+    blocks = tuple(map(doc.blocks.__getitem__, ids))
+    lengths = [len(b.text) + 1 for b in blocks]
+    starts = tuple(itertools.accumulate(lengths[:-1], initial=0)) if blocks else ()
+    return Stream(page, region, "\n".join([b.text for b in blocks]),
+                  "\n".join(map(folded.__getitem__, ids)), starts, blocks, tuple(ids))
 
 
 def global_spans(stream: Stream, start: int, end: int, offsets: list[int]
