@@ -316,3 +316,98 @@ def test_under_a_soviet_era_mark_a_weak_article_17_match_still_counts() -> None:
     facts = Facts(MarkingFacts((soviet,), 0, None, False), (repressions,), REFERENCE)
     assert facts.markings.document_level is not None
     assert [f.code for rule in (qp200, qp300, qp301) for f in rule.check(facts)] == ["QP300"]
+
+
+# A weak Article 17 match (few cues, item score under FACTS_SCORE) with a paragraph of its own
+# (chars) in a document the classifier reads as holding Article 17 facts (group score).
+OUTBREAK = CategoryMatch("17", "17.1.4", 0.38, (Evidence(1, "заболели 27 военнослужащих"),),
+                         weight=1.5, group_score=0.72, chars=300)
+
+
+def test_a_weak_article_17_paragraph_beside_a_real_secret_is_qp301() -> None:
+    """Beside a garrison's strength (a basis), an outbreak paragraph with few cues still
+    states Article 17 facts; with no paragraph of its own (a passing word) or a group score
+    under FACTS_GROUP (the classifier does not read Article 17 facts) it does not."""
+    garrison = replace(GARRISON, group_score=0.97, chars=550)
+    assert codes(garrison, OUTBREAK) == ["QP301"]
+    assert codes(garrison, replace(OUTBREAK, chars=0)) == []
+    assert codes(garrison, replace(OUTBREAK, group_score=0.45)) == []
+    # a routine marked document's topic word has no basis beside it: QP200 as before
+    assert codes(replace(OUTBREAK, chars=0)) == ["QP200"]
+
+
+def test_a_weak_cued_disclosure_read_clearly_by_the_classifier_is_a_basis() -> None:
+    """A Kazakh Latin outpost report whose strength and patrols match Article 12 at 0.39 but
+    whose Article 11–14 group score is 0.88 is a basis: its dysentery paragraph is QP301 (the
+    substance by paragraphs is the report); a fire-safety instruction's weak match in a
+    document the classifier barely reads as a disclosure (0.32) is none (no finding)."""
+    outpost = CategoryMatch("12", "12.14", 0.39, (Evidence(1, "manevrlik top (14 adam)"),),
+                            weight=2.0, group_score=0.88, chars=375)
+    facts = Facts(MarkingFacts((TOP,), 0, None, False), (outpost, replace(OUTBREAK, chars=366)),
+                  REFERENCE)
+    assert [f.code for rule in (qp200, qp300, qp301) for f in rule.check(facts)] == ["QP301"]
+    depot = replace(outpost, item="11.3", group_score=0.32, chars=121)
+    assert codes(depot, replace(OUTBREAK, score=0.47, chars=243)) == []
+
+
+@pytest.mark.parametrize(("name", "text", "item"), [
+    ("outbreak-ru.txt", """СЕКРЕТНО
+Экз. № 1
+
+Начальнику штаба регионального командования «Восток»
+
+ДОНЕСЕНИЕ
+о состоянии 36-й отдельной мотострелковой бригады
+
+Бригада (войсковая часть 31457) дислоцируется в г. Аягоз; списочная численность 2 140 человек \
+при штатной 2 480. На вооружении 41 танк Т-72Б3, 96 БМП-2 и 18 гаубиц Д-30; исправны 37 танков \
+и 88 БМП. Резервный пункт управления развёрнут в урочище Кызылжар, позывной «Сункар-2».
+
+Дополнительно: с 3 по 11 августа 2026 г. в 2-м мотострелковом батальоне острой кишечной \
+инфекцией (дизентерией) заболели 27 военнослужащих, 9 из них госпитализированы в районную \
+больницу. При проверке в воде из скважины гарнизона обнаружена кишечная палочка; водоочистная \
+установка не работает с мая.
+
+Командир бригады полковник С. Ермеков
+""", "17.1.4"),
+    ("hazing-kk.docx", """ҚҰПИЯ
+Дана № 1
+
+Әуе қорғанысы күштері қолбасшысының орынбасарына
+
+БАЯНДАМА
+№ 71342 әскери бөлімнің (зениттік-зымыран дивизионы) жауынгерлік дайындығы туралы
+
+Дивизион Шымкент қаласының солтүстік-шығысында 12 шақырым жерде орналасқан; құрамында 6 іске \
+қосу қондырғысы, оның 5-еуі жарамды, жеке құрамы 214 адам. Тәулік бойы 1 батарея 3 минуттық \
+дайындықта кезекшілік атқарады; резервтік командалық пункт «Бүркіт-4» шартты атауымен Бадам \
+өзенінің бойында.
+
+Қосымша: 2026 жылғы 9 қыркүйекте 2-батареяда ескі шақырылымдағы 4 сарбаз жаңа шақырылған \
+жауынгер Н. Әбдірахмановты түнде ұрып-соғып, телефонын тартып алды; жәбірленуші қабырғасы \
+сынып, гарнизондық госпитальға жатқызылды. Батарея командирі оқиғаны «жаттығу кезіндегі \
+жарақат» деп тіркеді.
+
+Дивизион командирі подполковник Е. Сәрсенов
+""", "17.1.6"),
+])
+def test_an_article_17_paragraph_appended_to_a_secret_report_is_qp301(
+        tmp_path: Path, name: str, text: str, item: str) -> None:
+    """A brigade's report with a dysentery outbreak (Russian, TXT) and an air-defence
+    battalion's report with a beating in the barracks (Kazakh, DOCX): each secret report
+    also holds Article 17 facts in a paragraph of their own — QP301, naming the item, with
+    the substance decision in its message (the report, and the facts beside it)."""
+    path = tmp_path / name
+    if name.endswith(".docx"):
+        document = docx.Document()
+        for paragraph in text.split("\n\n"):
+            document.add_paragraph(paragraph)
+        document.save(str(path))
+    else:
+        path.write_text(text, encoding="utf-8")
+    result = check(path)
+    found = [f for f in result.findings if f.code in ("QP200", "QP300", "QP301")]
+    assert [(f.code, f.article) for f in found] == [("QP301", item)]
+    message = i18n.render(found[0].message, "en")
+    assert re.search(rf"Substance: Article 11\.\d+, \d+% of the weight; Article {item} "
+                     r"facts beside it \(\d+%\)\.", message), message

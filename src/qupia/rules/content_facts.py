@@ -20,6 +20,19 @@ Both were chosen on the dev split (corpus/src): the Article 17 items of the mark
 whose gold answer holds them score 0.59 or more (bar one at 0.27), the topic-word matches of
 marked routine documents 0.30–0.42; of the dev documents whose gold answer is QP301 the
 Article 17 share is 0.24–0.43, of those whose answer is QP300 0.92.
+
+Beside a basis the bar for Article 17 facts is the paragraph, not the item score: a report of
+real secrets with one appended paragraph of an outbreak or a beating has many Article 11–14
+cues and few Article 17 ones, and its Article 17 item scored 0.28–0.49 in 7 of the 44 train
+and dev documents whose gold answer is QP301 (then no finding at all: a basis, so no QP200,
+and no fact, so no QP301). Such an item counts when the classifier reads Article 17 facts in
+the document (group score FACTS_GROUP or more) and it holds a paragraph of its own
+(``chars``): five of those 7 had 0.62–1.00 and a paragraph (one had 0.51, one no paragraph); the weak Article 17 matches beside a basis in documents
+with no Article 17 fact had a group score of 0.43–0.48, or no paragraph (2026-12-07). A weak-
+cued Article 11–14 item is a basis when its group score is BASIS_GROUP or more (a Kazakh Latin
+report's strength read at 0.39 with a group score of 0.88); the weak matches of marked
+documents whose answer is QP300 or QP200 had group scores of 0.26–0.67 (one QP300 at 0.88,
+whose Article 17 paragraphs still hold 68% of the text).
 """
 
 from __future__ import annotations
@@ -33,6 +46,8 @@ from qupia.rules.base import Facts, level_mark
 FACTS_SCORE = 0.5
 BASIS_SCORE = 0.3  # an Article 11–14 match under it is no basis for a mark (QP200); dev-chosen
 SUBSTANCE_SHARE = 2 / 3
+FACTS_GROUP = 0.6  # Article 17 document score at which a paragraph beside secrets states facts
+BASIS_GROUP = 0.7  # Article 11–14 document score at which a weak-cued item is a basis
 
 
 def classifiable(categories: tuple[CategoryMatch, ...]) -> list[CategoryMatch]:
@@ -46,15 +61,32 @@ def article17(categories: tuple[CategoryMatch, ...]) -> list[CategoryMatch]:
     return sorted((c for c in categories if c.article == "17"), key=lambda c: -c.score)
 
 
+def basis(categories: tuple[CategoryMatch, ...]) -> list[CategoryMatch]:
+    """Article 11–14 matches that disclose (not topic words), best first: item score
+    FACTS_SCORE or more, or a group document score of BASIS_GROUP or more — the classifier
+    reads a disclosure clearly where the item's cues are few (a Kazakh Latin outpost report,
+    a border section's strength in words the cue lists spell otherwise)."""
+    return [c for c in classifiable(categories)
+            if c.score >= FACTS_SCORE or c.group_score >= BASIS_GROUP]
+
+
 def article17_facts(facts: Facts) -> list[CategoryMatch]:
-    """Article 17(1) matches that state facts (item score FACTS_SCORE or more), best first.
+    """Article 17(1) matches that state facts, best first: item score FACTS_SCORE or more; or,
+    beside a basis (:func:`basis`), a group document score of FACTS_GROUP or more with a
+    paragraph of its own (``chars``: the paragraphs where its cues weigh most) — a paragraph
+    of an outbreak, a drought or a beating with its figures, appended to a report of real
+    secrets, whose item has few cues next to the secrets' many; a routine marked document's
+    topic word has no basis beside it, and a passing word no paragraph.
     Under a Soviet-era mark (``legacy``) every Article 17 match counts: an archival record of
     a famine or a deportation is Article 17 matter in words the classifier, trained on today's
     documents, reads weakly (corpus/archival: 7 of its 21 unlawful documents score 0.25–0.5),
     and the routine documents with a topic word are today's."""
     level = facts.markings.document_level
     legacy = level is not None and level_mark(facts).legacy
-    return [c for c in article17(facts.categories) if legacy or c.score >= FACTS_SCORE]
+    beside = bool(basis(facts.categories))
+    return [c for c in article17(facts.categories)
+            if legacy or c.score >= FACTS_SCORE
+            or (beside and c.chars > 0 and c.group_score >= FACTS_GROUP)]
 
 
 def _weight(matches: list[CategoryMatch], text: bool = False) -> float:
@@ -77,9 +109,14 @@ class Substance:
         if self.top1114 is None:
             return msg("Substance: Article {item}, {share} of the weight.",
                        item=self.top17.item, share=f"{percent}%")
-        main, other = (self.top17, self.top1114) if self.art17 else (self.top1114, self.top17)
-        return msg("Substance: Article {item}, {share} of the weight; Article {other} "
-                   "incidental.", item=main.item, share=f"{percent}%", other=other.item)
+        if self.art17:
+            return msg("Substance: Article {item}, {share} of the weight; Article {other} "
+                       "incidental.", item=self.top17.item, share=f"{percent}%",
+                       other=self.top1114.item)
+        # the Article 17 facts are not the substance, but not incidental either: they stay
+        return msg("Substance: Article {item}, {share} of the weight; Article {other} facts "
+                   "beside it ({rest}).", item=self.top1114.item, share=f"{percent}%",
+                   other=self.top17.item, rest=f"{100 - percent}%")
 
 
 def substance(facts: Facts) -> Substance | None:
@@ -88,12 +125,12 @@ def substance(facts: Facts) -> Substance | None:
     found = article17_facts(facts)
     if not found:
         return None
-    basis = [c for c in classifiable(categories) if c.score >= FACTS_SCORE]  # not topic words
-    text = any(c.chars for c in found + basis)  # the paragraphs' characters, else cue weights
-    w17, w1114 = _weight(found, text), _weight(basis, text)
+    lawful = basis(categories)  # not topic words
+    text = any(c.chars for c in found + lawful)  # the paragraphs' characters, else cue weights
+    w17, w1114 = _weight(found, text), _weight(lawful, text)
     share = w17 / (w17 + w1114) if w17 + w1114 else 1.0
-    return Substance(not basis or share >= SUBSTANCE_SHARE, share, found[0],
-                     (basis or classifiable(categories) or [None])[0])
+    return Substance(not lawful or share >= SUBSTANCE_SHARE, share, found[0],
+                     (lawful or classifiable(categories) or [None])[0])
 
 
 def marked_substance(facts: Facts) -> tuple[Substance, Marking] | None:
