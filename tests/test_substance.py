@@ -411,3 +411,38 @@ def test_an_article_17_paragraph_appended_to_a_secret_report_is_qp301(
     message = i18n.render(found[0].message, "en")
     assert re.search(rf"Substance: Article 11\.\d+, \d+% of the weight; Article {item} "
                      r"facts beside it \(\d+%\)\.", message), message
+
+
+ORM_PLAN = """СЕКРЕТНО
+Экз. № 2
+
+Департамент полиции Карагандинской области
+Управление по противодействию организованной преступности
+
+ПЛАН
+оперативно-розыскных мероприятий по делу оперативного учёта «Шахтёр» на декабрь 2026 года
+
+1. Объект разработки — организованная группа (8 участников, лидер — К., 1979 г.р.), \
+занимающаяся вымогательством у владельцев автомоек и шиномонтажных мастерских в Майкудуке. \
+Установлены 2 автомашины группы и съёмная квартира на ул. Ермекова.
+
+2. Мероприятия: негласное прослушивание 3 абонентских номеров лидера (санкция прокурора от \
+28.11.2026 № 4/877), наружное наблюдение 1–15 декабря силами 2 экипажей, внедрение сотрудника \
+под прикрытием (легенда — покупатель бизнеса). Исполнитель — отдел ОТМ, позывной группы \
+наблюдения «Сокол».
+
+Начальник управления полковник полиции Д. Нуржанов
+"""
+
+
+def test_an_operative_search_plan_against_a_criminal_group_is_not_the_state_of_crime(
+        tmp_path: Path) -> None:
+    """An operative-search plan (Article 14) against a group that extorts, from a department
+    "по противодействию организованной преступности": the crime words are the case, not the
+    state of crime (17.1.2's exceptions), so the plan is lawfully classified with no QP301."""
+    path = tmp_path / "plan.txt"
+    path.write_text(ORM_PLAN, encoding="utf-8")
+    result = check(path)
+    assert [c.item for c in result.categories if c.article == "14"]
+    assert not [f.code for f in result.findings if f.code in ("QP200", "QP300", "QP301")]
+    assert "17.1.2" not in [c.item for c in result.categories]

@@ -45,7 +45,8 @@ def paragraph_chars(text: Text, packs: Packs, items: set[str]) -> dict[str, int]
     its cues hold: a part goes to the item whose cues weigh most in it, and a part where
     another item's cues weigh at least half as much is shared between them by weight (a
     one-paragraph report of an exercise and of a fuel spill holds both); a part with none of
-    their cues goes to none."""
+    their cues goes to none. An item's exceptions found in a part weigh against it there, as
+    they do in its cue score (17.1.2 in an operative-search plan against a criminal group)."""
     out = dict.fromkeys(items, 0)
     for start, end in parts(text):
         weight: dict[str, float] = {}
@@ -54,8 +55,10 @@ def paragraph_chars(text: Text, packs: Packs, items: set[str]) -> dict[str, int]
                 continue
             for index in packs.hits(source[start:end]):
                 cue = packs.cues[index]
-                if cue.item in items and not cue.exception:
-                    weight[cue.item] = weight.get(cue.item, 0.0) + cue.weight
+                if cue.item in items:  # an exception weighs against its item, as in the cues
+                    sign = -1.0 if cue.exception else 1.0
+                    weight[cue.item] = weight.get(cue.item, 0.0) + sign * cue.weight
+        weight = {item: w for item, w in weight.items() if w > 0}
         if not weight:
             continue
         top = max(weight.values())

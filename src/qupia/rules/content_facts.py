@@ -23,16 +23,16 @@ Article 17 share is 0.24–0.43, of those whose answer is QP300 0.92.
 
 Beside a basis the bar for Article 17 facts is the paragraph, not the item score: a report of
 real secrets with one appended paragraph of an outbreak or a beating has many Article 11–14
-cues and few Article 17 ones, and its Article 17 item scored 0.28–0.49 in 7 of the 44 train
-and dev documents whose gold answer is QP301 (then no finding at all: a basis, so no QP200,
-and no fact, so no QP301). Such an item counts when the classifier reads Article 17 facts in
-the document (group score FACTS_GROUP or more) and it holds a paragraph of its own
-(``chars``): five of those 7 had 0.62–1.00 and a paragraph (one had 0.51, one no paragraph); the weak Article 17 matches beside a basis in documents
-with no Article 17 fact had a group score of 0.43–0.48, or no paragraph (2026-12-07). A weak-
-cued Article 11–14 item is a basis when its group score is BASIS_GROUP or more (a Kazakh Latin
-report's strength read at 0.39 with a group score of 0.88); the weak matches of marked
-documents whose answer is QP300 or QP200 had group scores of 0.26–0.67 (one QP300 at 0.88,
-whose Article 17 paragraphs still hold 68% of the text).
+cues and few Article 17 ones; in 7 train and dev documents whose gold answer is QP301 the
+Article 17 item scored 0.28–0.49 (then no finding at all: a basis, so no QP200, and no fact,
+so no QP301). Such an item counts when the classifier reads Article 17 facts in the document
+(group score FACTS_GROUP or more) and it holds a paragraph of its own (``chars``): five of
+the 7 had 0.62–1.00 and a paragraph (one had 0.51, one no paragraph); the weak Article 17
+matches beside a basis in documents with no Article 17 fact had a group score of 0.43–0.48,
+or no paragraph (2026-12-07). A weak-cued Article 11–14 item is a basis when its group score
+is BASIS_GROUP or more (a Kazakh Latin report's strength read at 0.39 with a group score of
+0.88); the weak matches of marked documents whose answer is QP300 or QP200 had group scores
+of 0.26–0.67 (one QP300 at 0.88, whose Article 17 paragraphs still hold 68% of the text).
 """
 
 from __future__ import annotations
