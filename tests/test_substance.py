@@ -446,3 +446,34 @@ def test_an_operative_search_plan_against_a_criminal_group_is_not_the_state_of_c
     assert [c.item for c in result.categories if c.article == "14"]
     assert not [f.code for f in result.findings if f.code in ("QP200", "QP300", "QP301")]
     assert "17.1.2" not in [c.item for c in result.categories]
+
+
+MOBILISATION_LATN = """ÓTE QUPIA
+Dana № 2
+
+Qorǵanys ister jónindegi Pavlodar oblystyq departamenti
+
+ANYQTAMA
+
+Mobılızatsııa jarııalanǵan jaǵdaıda oblysta 2 jańa bólim jasaqtalady: 1 motoatqyshtar \
+batalony jáne 1 jóndeý-qalpyna keltirý batalony, barlyǵy 1 340 adam. Tirkelgen avtokólik — \
+410 birlik, 9 kásiporynnan alynady; jınaý pýnkti Ekibastuz qalasyndaǵy № 4 mektepte \
+ornalasady.
+
+Departament bastyǵy polkovnık E. Tólegenov
+"""
+
+
+def test_a_kazakh_latin_mobilisation_note_discloses_article_11_5(tmp_path: Path) -> None:
+    """Units formed on mobilisation ("bólim jasaqtalady") and vehicles assigned from
+    enterprises are Article 11.5 cues in Kazakh Latin too: the note is a disclosure that
+    justifies its mark (a basis: item score FACTS_SCORE or more), with no finding."""
+    from qupia.rules.content_facts import FACTS_SCORE
+
+    path = tmp_path / "mobilisation.txt"
+    path.write_text(MOBILISATION_LATN, encoding="utf-8")
+    result = check(path)
+    found = {c.item: c for c in result.categories}
+    assert "11.5" in found and "bólim jasaqtalady" in found["11.5"].cues
+    assert found["11.5"].score >= FACTS_SCORE
+    assert not result.findings
