@@ -2,8 +2,12 @@
 
 What it checks
     A document with a legal secrecy mark in effect and real Article 11–14 content that also
-    holds Article 17(1) facts (an accident's casualties, a pollution incident, officials'
-    violations of law …); the finding points at the paragraph with those facts.
+    holds Article 17(1) facts (an accident's casualties, a pollution incident, an outbreak, a
+    beating in the barracks, officials' violations of law …) — also one paragraph of them
+    whose item has few cues beside the secrets' many, when the classifier reads Article 17
+    facts in the document; the finding points at the paragraph with those facts and states the
+    substance decision (the Article 11–14 item and its share, and the Article 17 facts beside
+    it).
 
 Why
     Article 17(1) forbids classifying those facts even when they stand beside state secrets;
