@@ -80,7 +80,7 @@ def test_page_filters_by_rule_and_shows_details(store: Path, tmp_path: Path,
     assert "“" in detail.inner_text()  # evidence is shown: the store was made with it
     page.screenshot(path=str(tmp_path / "report-filtered.png"), full_page=True)
     page.select_option("#f-rule", value="")
-    page.fill("#f-text", "qp30")
+    page.fill("#f-text", "-qp30")  # the file names, not a checkout path holding "qp30"
     assert rows.count() == 4  # the samples named qp300 … qp303
     page.fill("#f-text", "")
     page.click("#files th[data-k='6']")  # sort by findings count
