@@ -23,16 +23,18 @@ Article 17 share is 0.24–0.43, of those whose answer is QP300 0.92.
 
 Beside a basis the bar for Article 17 facts is the paragraph, not the item score: a report of
 real secrets with one appended paragraph of an outbreak or a beating has many Article 11–14
-cues and few Article 17 ones; in 7 train and dev documents whose gold answer is QP301 the
-Article 17 item scored 0.28–0.49 (then no finding at all: a basis, so no QP200, and no fact,
-so no QP301). Such an item counts when the classifier reads Article 17 facts in the document
-(group score FACTS_GROUP or more) and it holds a paragraph of its own (``chars``): five of
-the 7 had 0.62–1.00 and a paragraph (one had 0.51, one no paragraph); the weak Article 17
-matches beside a basis in documents with no Article 17 fact had a group score of 0.43–0.48,
-or no paragraph (2026-12-07). A weak-cued Article 11–14 item is a basis when its group score
-is BASIS_GROUP or more (a Kazakh Latin report's strength read at 0.39 with a group score of
-0.88); the weak matches of marked documents whose answer is QP300 or QP200 had group scores
-of 0.26–0.67 (one QP300 at 0.88, whose Article 17 paragraphs still hold 68% of the text).
+cues and few Article 17 ones, and its Article 17 item may score under 0.5 (then no finding at
+all: a basis, so no QP200, and no fact, so no QP301). Such an item counts when the classifier
+reads Article 17 facts in the document (group score FACTS_GROUP or more) and it holds a
+paragraph of its own (``chars``). On the train and dev splits of 2026-12-07 evening (after
+the issue-13 data batches), of such weak items beside a basis with a paragraph, 12 of the 13
+in documents whose answer is QP301 had a group score of 0.51–1.00, the 2 in documents with
+no Article 17 fact 0.45 and 0.56; a passing word (no paragraph) is not counted. Chosen on
+dev: 0.6 → 0.5 took dev QP301 from 25 to 27 of 35 with no new false alarm (0.45 the same).
+A weak-cued Article 11–14 item is a basis when its group score is BASIS_GROUP or more (a
+Kazakh Latin report's strength read at 0.39 with a group score of 0.88); the weak matches of
+marked documents whose answer is QP300 or QP200 had group scores of 0.26–0.67 (one QP300 at
+0.88, whose Article 17 paragraphs still hold 68% of the text).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from qupia.rules.base import Facts, level_mark
 FACTS_SCORE = 0.5
 BASIS_SCORE = 0.3  # an Article 11–14 match under it is no basis for a mark (QP200); dev-chosen
 SUBSTANCE_SHARE = 2 / 3
-FACTS_GROUP = 0.6  # Article 17 document score at which a paragraph beside secrets states facts
+FACTS_GROUP = 0.5  # Article 17 document score at which a paragraph beside secrets states facts
 BASIS_GROUP = 0.7  # Article 11–14 document score at which a weak-cued item is a basis
 
 
