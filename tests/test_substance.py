@@ -389,12 +389,31 @@ def test_a_weak_cued_disclosure_read_clearly_by_the_classifier_is_a_basis() -> N
 жарақат» деп тіркеді.
 
 Дивизион командирі подполковник Е. Сәрсенов
-""", "17.1.6"),
+""", "17.1.1|17.1.6"),  # the injury and the hospital (17.1.1) or the beating (17.1.6)
+    ("leak-ru.txt", """СОВЕРШЕННО СЕКРЕТНО
+Экз. № 1
+
+Начальнику управления вооружения
+
+ОТЧЁТ
+о заводских испытаниях зенитного ракетного комплекса «Тулпар-2»
+
+Испытания на полигоне Сарышаган подтвердили: дальность поражения воздушных целей — 42 км, \
+высота — до 18 км, время развёртывания — 4 минуты; канал наведения работает на частоте 9,4 \
+ГГц. Опытная партия — 4 пусковые установки, стоимость этапа — 3,1 млрд тенге.
+
+Нештатная ситуация. 9 сентября при заправке ракеты окислителем на стартовой позиции произошла \
+разгерметизация магистрали; трое техников отравлены парами азотной кислоты, один из них в \
+тяжёлом состоянии доставлен в больницу. Сообщение в санитарную службу не направлялось.
+
+Главный конструктор В. Жаксыбеков
+""", "17.1.1"),
 ])
 def test_an_article_17_paragraph_appended_to_a_secret_report_is_qp301(
         tmp_path: Path, name: str, text: str, item: str) -> None:
-    """A brigade's report with a dysentery outbreak (Russian, TXT) and an air-defence
-    battalion's report with a beating in the barracks (Kazakh, DOCX): each secret report
+    """A brigade's report with a dysentery outbreak (Russian, TXT), an air-defence
+    battalion's report with a beating in the barracks (Kazakh, DOCX) and a missile test report
+    with staff poisoned by a propellant leak (Russian, TXT): each secret report
     also holds Article 17 facts in a paragraph of their own — QP301, naming the item, with
     the substance decision in its message (the report, and the facts beside it)."""
     path = tmp_path / name
@@ -407,9 +426,9 @@ def test_an_article_17_paragraph_appended_to_a_secret_report_is_qp301(
         path.write_text(text, encoding="utf-8")
     result = check(path)
     found = [f for f in result.findings if f.code in ("QP200", "QP300", "QP301")]
-    assert [(f.code, f.article) for f in found] == [("QP301", item)]
+    assert [f.code for f in found] == ["QP301"] and re.fullmatch(item, found[0].article or "")
     message = i18n.render(found[0].message, "en")
-    assert re.search(rf"Substance: Article 11\.\d+, \d+% of the weight; Article {item} "
+    assert re.search(rf"Substance: Article 11\.\d+, \d+% of the weight; Article ({item}) "
                      r"facts beside it \(\d+%\)\.", message), message
 
 
