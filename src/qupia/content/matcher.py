@@ -8,9 +8,11 @@ docs/measurements.md). Built by :mod:`qupia.content.packs`.
 from __future__ import annotations
 
 import functools
+import pickle
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 import numpy
 
@@ -75,6 +77,45 @@ class Cue:
         return _regex(self.source)
 
 
+class CueList(Sequence[Cue]):
+    """The packs' cues, as a tuple of them reads, each unpickled when first used.
+
+    A document meets a few hundred of the packs' six thousand cues: stored in the cache each
+    as its own pickle, loading the packs unpickles none of them (all at once took about 25 ms
+    of every start-up, before the workers are forked), and a process unpickles only those it
+    reads (a few microseconds each)."""
+
+    __slots__ = ("_blobs", "_cues")
+
+    def __init__(self, cues: Iterable[Cue] = (), blobs: tuple[bytes, ...] | None = None
+                 ) -> None:
+        self._blobs = blobs
+        self._cues: list[Cue | None] = list(cues) if blobs is None else [None] * len(blobs)
+
+    def __len__(self) -> int:
+        return len(self._cues)
+
+    @overload
+    def __getitem__(self, index: int) -> Cue: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Cue, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Cue | tuple[Cue, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(len(self))[index])
+        cue = self._cues[index]
+        if cue is None:
+            assert self._blobs is not None
+            cue = self._cues[index] = pickle.loads(self._blobs[index])
+        return cue
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        blobs = self._blobs
+        if blobs is None:
+            blobs = tuple(pickle.dumps(cue, protocol=pickle.HIGHEST_PROTOCOL) for cue in self)
+        return CueList, ((), blobs)
+
+
 @dataclass(frozen=True, eq=False)
 class Scan:
     """A folded text read once through the packs' automaton (:meth:`Packs.scan`)."""
@@ -89,7 +130,7 @@ class Scan:
 @dataclass(frozen=True, eq=False)
 class Packs:
     items: dict[str, Item]  # item id → the item, every article
-    cues: tuple[Cue, ...]
+    cues: Sequence[Cue]  # a CueList, or a tuple
     # ahocorasick.Automaton over the literals looked for in tokens: literal → (literal, is an
     # anchor (a cue starts with it, at a word start), is a needle (a cue's match contains it))
     automaton: Any

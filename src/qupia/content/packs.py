@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 
-from qupia.content.matcher import Cue, Item, Packs, use_ready
+from qupia.content.matcher import Cue, CueList, Item, Packs, use_ready
 from qupia.content.tokens import stem_regex
 from qupia.text.fold import fold, fold_regex
 from qupia.text.literals import literal_prefixes, required_literals, starts_with_digit
@@ -161,7 +161,7 @@ def _compile_packs(files: list[Path]) -> Packs:
         automaton.make_automaton()
     compiled = {p.pattern: p for cue in cues if not cue.words
                 for p in (cue.pattern, cue.search)}
-    return Packs(items=items, cues=tuple(cues), automaton=automaton,
+    return Packs(items=items, cues=CueList(cues), automaton=automaton,
                  anchored={a: tuple(v) for a, v in anchored.items()}, spaced=spaced,
                  anywhere=tuple(anywhere), same={k: tuple(v) for k, v in same.items()},
                  digit_first=frozenset(digit_first), compiled=compiled)
