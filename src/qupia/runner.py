@@ -28,15 +28,17 @@ import contextlib
 import ctypes
 import functools
 import gc
+import math
 import multiprocessing as mp
 import os
 import resource
+import select
 import signal
 import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from qupia.content import load_list, load_resources
@@ -191,6 +193,26 @@ class _Worker:
         self.conn.close()
 
 
+class _Poller:
+    """One ``poll`` set kept over the whole run, the busy workers' pipes in it (what
+    ``multiprocessing.connection.wait`` does, without building a new set for every file)."""
+
+    def __init__(self) -> None:
+        self.poll = select.poll()
+        self.fds: set[int] = set()
+
+    def wait(self, busy: list[_Worker], timeout: float) -> set[int]:
+        """The descriptors of the *busy* workers' pipes with something to read (a result, or
+        the end of a worker that died), after at most *timeout* seconds."""
+        want = {w.conn.fileno() for w in busy}
+        for fd in self.fds - want:
+            self.poll.unregister(fd)
+        for fd in want - self.fds:
+            self.poll.register(fd, select.POLLIN)
+        self.fds = want
+        return {fd for fd, _ in self.poll.poll(math.ceil(timeout * 1000))}
+
+
 def _warm(paths: list[str], settings: Settings) -> None:
     """Load here, once, what every worker needs, so that the workers forked next share it
     (copy-on-write) instead of each building it again: compiled patterns, the model, the date
@@ -230,23 +252,26 @@ def run_files(paths: list[str], settings: Settings, ordered: bool = True,
     parts: dict[int, list[FileResult]] = {}
     reading: dict[int, str] = {}
     emitted = 0
+    waiting = _Poller()
     try:
         while emitted < len(paths):
-            # one file to each idle worker first; then a second waits behind a small one
+            # one file to each idle worker first; then a second waits behind a small one, while
+            # there are files enough for every worker (at the end, a file queued behind another
+            # would leave an idle worker waiting for it)
             for depth in range(1, _AHEAD + 1):
                 for w in workers:
-                    if len(w.queue) < depth and pending and (
-                            depth == 1 or (_small(w.queue[-1][1]) and _small(pending[-1][1]))):
+                    if len(w.queue) < depth and pending and (depth == 1 or (
+                            len(pending) >= len(workers) and _small(w.queue[-1][1])
+                            and _small(pending[-1][1]))):
                         w.give(*pending.pop(), timeout=timeout)
             busy = [w for w in workers if w.task is not None]
             now = time.monotonic()
-            ready = wait([w.conn for w in busy],
-                         timeout=max(0.0, min(w.deadline for w in busy) - now))
+            ready = waiting.wait(busy, timeout=max(0.0, min(w.deadline for w in busy) - now))
             for i, w in enumerate(workers):
                 if w.task is None:
                     continue
                 index, path = w.task
-                if w.conn in ready:
+                if w.conn.fileno() in ready:
                     try:
                         got, result, *member = w.conn.recv()
                         if member:  # an archive's member done or begun: its own time limit
