@@ -47,6 +47,7 @@ from qupia.markings import load
 from qupia.markings.metadata import load_metadata
 from qupia.members import GRACE
 from qupia.settings import Settings
+from qupia.startup import gc_paused
 
 _CTX = mp.get_context("fork")
 _AHEAD = 2  # files sent to a worker at a time, when they are small
@@ -243,7 +244,8 @@ def run_files(paths: list[str], settings: Settings, ordered: bool = True,
     # This holds when numpy is first imported below, as it is in the command-line tool.
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
-    _warm(paths, settings)
+    with gc_paused():  # what is loaded lives as long as the process: no garbage meanwhile
+        _warm(paths, settings)
     timeout = settings.limits.timeout_seconds
     workers = [_Worker(settings, seen) for _ in range(max(1, min(settings.jobs, len(paths))))]
     pending = list(enumerate(paths))[::-1]

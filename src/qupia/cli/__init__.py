@@ -12,8 +12,11 @@ by the commands that use them.
 
 from __future__ import annotations
 
-from qupia.cli import archive, info, lint  # noqa: F401  (each registers its commands)
-from qupia.cli.group import _Translated, main
-from qupia.cli.options import _cpus, _resolve
+from qupia.startup import gc_paused
+
+with gc_paused():
+    from qupia.cli import archive, info, lint  # noqa: F401  (each registers its commands)
+    from qupia.cli.group import _Translated, main
+    from qupia.cli.options import _cpus, _resolve
 
 __all__ = ["_Translated", "_cpus", "_resolve", "main"]

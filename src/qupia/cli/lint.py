@@ -22,6 +22,7 @@ from qupia.fsio import atomic_writer, check_writable
 from qupia.i18n import _
 from qupia.model import SEVERITIES
 from qupia.report import EMITTERS
+from qupia.startup import gc_paused
 
 if TYPE_CHECKING:
     from qupia.model import FileResult
@@ -45,8 +46,9 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, reference_date: 
           timeout: float | None, lang: str | None, baseline_path: str | None,
           content_threshold: float | None, memory_limit: int | None, ocr: str | None) -> None:
     """Lint PDF, DOCX and TXT files and folders (folders are searched recursively)."""
-    from qupia.finish import finish
-    from qupia.runner import run_files
+    with gc_paused():  # the pipeline's modules: no garbage to collect meanwhile
+        from qupia.finish import finish
+        from qupia.runner import run_files
 
     if output:
         check_writable(output)  # a bad path is a usage error now, not after the scan
@@ -101,8 +103,9 @@ def baseline_command(paths: tuple[str, ...], output: str | None, reference_date:
                      content_threshold: float | None, memory_limit: int | None,
                      ocr: str | None) -> None:
     """Record the current findings, so that `qupia check --baseline` reports only new ones."""
-    from qupia.finish import finish
-    from qupia.runner import run_files
+    with gc_paused():
+        from qupia.finish import finish
+        from qupia.runner import run_files
 
     if output:
         check_writable(output)
