@@ -15,13 +15,25 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(keep: bool = False) -> Iterator[None]:
     """The garbage collector off inside, and back as it was (on, unless a caller had turned it
-    off) after."""
+    off) after. With *keep* (what the command line imports: modules, classes, functions, which
+    live as long as the process), what was made inside is moved out of the collector's sight
+    (``gc.freeze``): else its first pass after would walk all of it, about 7 ms for the
+    command line's modules and 10 ms for the pipeline's."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if keep:
+            gc.freeze()
         if enabled:
             gc.enable()
+
+
+def ending() -> None:
+    """The process ends now: the full collection Python makes as it exits (about 25 ms after a
+    ``qupia check``, walking every object of the loaded pipeline) is left out; objects need no
+    collecting when their process ends."""
+    gc.freeze()

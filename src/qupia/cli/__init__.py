@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from qupia.startup import gc_paused
 
-with gc_paused():
+with gc_paused(keep=True):
     from qupia.cli import archive, info, lint  # noqa: F401  (each registers its commands)
     from qupia.cli.group import _Translated, main
     from qupia.cli.options import _cpus, _resolve

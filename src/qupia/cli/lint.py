@@ -22,7 +22,7 @@ from qupia.fsio import atomic_writer, check_writable
 from qupia.i18n import _
 from qupia.model import SEVERITIES
 from qupia.report import EMITTERS
-from qupia.startup import gc_paused
+from qupia.startup import ending, gc_paused
 
 if TYPE_CHECKING:
     from qupia.model import FileResult
@@ -46,7 +46,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, reference_date: 
           timeout: float | None, lang: str | None, baseline_path: str | None,
           content_threshold: float | None, memory_limit: int | None, ocr: str | None) -> None:
     """Lint PDF, DOCX and TXT files and folders (folders are searched recursively)."""
-    with gc_paused():  # the pipeline's modules: no garbage to collect meanwhile
+    with gc_paused(keep=True):  # the pipeline's modules: no garbage to collect meanwhile
         from qupia.finish import finish
         from qupia.runner import run_files
 
@@ -89,6 +89,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, reference_date: 
                      "({types})").format(paths=", ".join(_printable(p) for p in paths),
                                          types=" ".join(sorted(SUFFIXES))), err=True)
         sys.exit(1)
+    ending()
     sys.exit(1 if status["fail"] else 0)
 
 
@@ -103,7 +104,7 @@ def baseline_command(paths: tuple[str, ...], output: str | None, reference_date:
                      content_threshold: float | None, memory_limit: int | None,
                      ocr: str | None) -> None:
     """Record the current findings, so that `qupia check --baseline` reports only new ones."""
-    with gc_paused():
+    with gc_paused(keep=True):
         from qupia.finish import finish
         from qupia.runner import run_files
 
@@ -130,4 +131,5 @@ def baseline_command(paths: tuple[str, ...], output: str | None, reference_date:
     baseline.write(target, identities)
     click.echo(_("{path}: {findings} findings of {files} files recorded").format(
         path=_printable(str(target)), findings=len(identities), files=len(files)))
+    ending()
     sys.exit(1 if unreadable else 0)
