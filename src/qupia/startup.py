@@ -1,8 +1,9 @@
 """Start-up without the garbage collector: :func:`gc_paused`.
 
-Importing qupia's modules and loading its patterns and model make a few hundred thousand
-objects that live as long as the process, and no garbage cycles; meanwhile the collector runs
-every 700 new objects and its older generations walk all that was made before. Paused while
+Importing qupia's modules and loading its patterns and model make over a hundred thousand
+objects that live as long as the process, and almost no garbage (a few hundred objects in
+cycles); meanwhile the collector runs every 700 new objects and its older generations walk all
+that was made before. Paused while
 the command line is imported, the pipeline is imported and the resources are loaded, a
 ``qupia check`` spends about 15 ms less CPU before its first worker is forked (README, issue 12).
 """
