@@ -32,3 +32,47 @@ def _modules_after(*args: str) -> set[str]:
 def test_version_and_help_import_nothing_heavy(args: tuple[str, ...]) -> None:
     loaded = _modules_after(*args)
     assert not [m for m in HEAVY if m in loaded]
+
+
+def test_the_collector_is_paused_and_then_back_as_it_was() -> None:
+    import gc
+
+    from qupia.startup import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()
+    frozen = gc.get_freeze_count()
+    with gc_paused(keep=True):
+        made = [[n] for n in range(100)]  # noqa: F841  (objects the collector tracks)
+    assert gc.get_freeze_count() >= frozen + 100
+
+
+def test_cues_read_lazily_from_the_cache_are_the_cues_stored() -> None:
+    import io
+    import pickle
+
+    from qupia import cache
+    from qupia.content.matcher import Cue, CueList
+
+    cues = [Cue(item=f"11.{n}", weight=n / 7, label=f"стем{n}", source=f"стем{n}",
+                group=f"11.{n}#0", anchors=frozenset({f"ст{n}"}), words=(f"стем{n}",))
+            for n in range(50)]
+    buffer = io.BytesIO()
+    cache._Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(CueList(cues))
+    loaded = pickle.loads(buffer.getvalue())
+    assert isinstance(loaded, CueList) and len(loaded) == 50
+    assert loaded._cues == [None] * 50  # nothing unpickled yet
+    assert loaded[7] == cues[7] and loaded[-1] == cues[-1]
+    assert sum(c is not None for c in loaded._cues) == 2  # only what was read
+    assert list(loaded) == cues and loaded[10:13] == tuple(cues[10:13])
+    again = pickle.loads(pickle.dumps(loaded))  # a partly read list pickles whole
+    assert list(again) == cues
