@@ -224,9 +224,13 @@ def _warm(paths: list[str], settings: Settings) -> None:
     load_resources()
     if settings.departmental_list:
         load_list(settings.departmental_list)  # a bad list stops here, before any file
-    from qupia.markings.dates import find_dates
+    from qupia.markings.dates import find_dates, line_date
 
     find_dates("", pack)  # compiles the written-date patterns of the pack
+    # and the expressions the date readers compile when first used (each month's stem, the
+    # partial dates), which every worker would otherwise compile again on its first dated text
+    find_dates(" ".join(f"1 {stem} 2000" for _, stem in pack.months), pack)
+    line_date("1931", pack)
     if settings.jobs > 1 and len(paths) > 1:
         import qupia.extract.docx
         import qupia.extract.pdf  # noqa: F401
