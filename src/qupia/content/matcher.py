@@ -83,7 +83,8 @@ class CueList(Sequence[Cue]):
     A document meets a few hundred of the packs' six thousand cues: stored in the cache each
     as its own pickle, loading the packs unpickles none of them (all at once took about 25 ms
     of every start-up, before the workers are forked), and a process unpickles only those it
-    reads (a few microseconds each)."""
+    reads, a few microseconds each (a worker over the bench's 200 corpus files, about 4,000).
+    The gain is a short run's: one file, a pre-commit hook."""
 
     __slots__ = ("_blobs", "_cues")
 

@@ -161,7 +161,11 @@ def _compile_packs(files: list[Path]) -> Packs:
         automaton.make_automaton()
     compiled = {p.pattern: p for cue in cues if not cue.words
                 for p in (cue.pattern, cue.search)}
-    return Packs(items=items, cues=CueList(cues), automaton=automaton,
-                 anchored={a: tuple(v) for a, v in anchored.items()}, spaced=spaced,
-                 anywhere=tuple(anywhere), same={k: tuple(v) for k, v in same.items()},
-                 digit_first=frozenset(digit_first), compiled=compiled)
+    packs = Packs(items=items, cues=CueList(cues), automaton=automaton,
+                  anchored={a: tuple(v) for a, v in anchored.items()}, spaced=spaced,
+                  anywhere=tuple(anywhere), same={k: tuple(v) for k, v in same.items()},
+                  digit_first=frozenset(digit_first), compiled=compiled)
+    # made now, so that the cache holds it (a cached property is pickled with the packs): else
+    # every worker that meets a long text would unpickle nearly every cue to make it
+    _ = packs.anchor_weight
+    return packs
