@@ -21,6 +21,7 @@ Everything is seeded; running it twice gives the same model.
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import sys
@@ -53,6 +54,9 @@ from qupia.markings import load  # noqa: E402
 
 SEED = 0
 EPOCHS = 25
+FOLDS = 8  # cross-validation folds for the item weights' classifier probabilities
+DROPOUT = 0.1
+L2 = 0.01  # regularisation of the calibration's logistic weights
 OUT = models_dir() / "content"  # $QUPIA_MODELS or the repository's models/
 TEXTCAT_CONFIG = {
     "model": {
@@ -96,20 +100,22 @@ def load_corpus(build_dir: Path) -> list[dict[str, Any]]:
     return docs
 
 
-def train_textcat(docs: list[dict[str, Any]]) -> Any:
+def train_textcat(docs: list[dict[str, Any]], epochs: int = EPOCHS, dropout: float = DROPOUT,
+                  ngram_size: int = 2) -> Any:
     fix_random_seed(SEED)
     nlp = spacy.blank("xx")
-    textcat = nlp.add_pipe("textcat_multilabel", config=TEXTCAT_CONFIG)
+    config = {"model": {**TEXTCAT_CONFIG["model"], "ngram_size": ngram_size}}
+    textcat = nlp.add_pipe("textcat_multilabel", config=config)
     for label in LABELS:
         textcat.add_label(label)
     examples = [Example.from_dict(nlp.make_doc(chunk), {"cats": gold_cats(d["labels"])})
                 for d in docs for chunk in model_texts(d["text"].for_model)]
     optimizer = nlp.initialize(lambda: examples)
     rng = random.Random(SEED)
-    for _ in range(EPOCHS):
+    for _ in range(epochs):
         rng.shuffle(examples)
         for batch in minibatch(examples, size=8):
-            nlp.update(batch, sgd=optimizer, drop=0.1)
+            nlp.update(batch, sgd=optimizer, drop=dropout)
     return nlp
 
 
@@ -117,19 +123,20 @@ def probabilities(nlp: Any, doc: dict[str, Any]) -> dict[str, float]:
     return predict(nlp, doc["text"].for_model)  # what qupia computes at run time
 
 
-def cross_val_probs(train: list[dict[str, Any]], folds: int = 8) -> list[dict[str, float]]:
+def cross_val_probs(train: list[dict[str, Any]], folds: int = FOLDS, **textcat: Any
+                    ) -> list[dict[str, float]]:
     order = list(range(len(train)))
     random.Random(SEED).shuffle(order)
     probs: list[dict[str, float]] = [{} for _ in train]
     for k in range(folds):
         held = set(order[k::folds])
-        nlp = train_textcat([d for i, d in enumerate(train) if i not in held])
+        nlp = train_textcat([d for i, d in enumerate(train) if i not in held], **textcat)
         for i in held:
             probs[i] = probabilities(nlp, train[i])
     return probs
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 4000
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, steps: int = 4000
                  ) -> list[float]:
     if len(y) == 0 or y.sum() == 0:  # no pack or no positive example: never match
         return [-10.0] + [0.0] * (x.shape[1] - 1 if x.ndim == 2 else 0)
@@ -148,14 +155,25 @@ def f1(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / max(1, 2 * tp + fp + fn)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    global SEED
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument("--folds", type=int, default=FOLDS)
+    parser.add_argument("--dropout", type=float, default=DROPOUT)
+    parser.add_argument("--l2", type=float, default=L2)
+    parser.add_argument("--ngram-size", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=SEED, help="to measure seed variance only")
+    args = parser.parse_args(argv)
+    SEED = args.seed
+    textcat = {"epochs": args.epochs, "dropout": args.dropout, "ngram_size": args.ngram_size}
     build_dir = ROOT / "corpus" / "build"
     docs = load_corpus(build_dir)
     train = [d for d in docs if d["split"] == "train"]
     dev = [d for d in docs if d["split"] == "dev"]
     print(f"train {len(train)} documents, dev {len(dev)} (test not read)")
     packs, signals = load_packs(), load_signals()
-    cv = cross_val_probs(train)
+    cv = cross_val_probs(train, args.folds, **textcat)
     train_feats = [features(packs, signals, d["text"], p) for d, p in zip(train, cv, strict=True)]
     item_weights, doc_weights = {}, {}
     for group in GROUPS:
@@ -166,8 +184,8 @@ def main() -> int:
                     xs.append(vector)
                     ys.append(float(item in gold_items(doc)))
         item_weights[group] = fit_logistic(np.array(xs).reshape(-1, len(ITEM_FEATURES)),
-                                           np.array(ys))
-    nlp = train_textcat(train)
+                                           np.array(ys), args.l2)
+    nlp = train_textcat(train, **textcat)
     (OUT / "textcat").mkdir(parents=True, exist_ok=True)
     nlp.to_disk(OUT / "textcat")
     dev_feats = [features(packs, signals, d["text"], probabilities(nlp, d)) for d in dev]
@@ -177,7 +195,7 @@ def main() -> int:
     for group in GROUPS:
         doc_x = np.array([f.docs[group] for f in train_feats + dev_feats])
         doc_y = np.array([float(has_group(d, group)) for d in train + dev])
-        doc_weights[group] = fit_logistic(doc_x, doc_y)
+        doc_weights[group] = fit_logistic(doc_x, doc_y, args.l2)
     grid = [round(float(t), 2) for t in np.arange(0.2, 0.96, 0.05)]
     doc_threshold = {}
     for group in GROUPS:
@@ -208,8 +226,9 @@ def main() -> int:
         "item_features": list(ITEM_FEATURES), "doc_features": list(DOC_FEATURES),
         "item_weights": item_weights, "doc_weights": doc_weights,
         "doc_threshold": doc_threshold, "item_threshold": item_threshold,
-        "training": {"split": "train", "documents": len(train), "epochs": EPOCHS, "seed": SEED,
-                     "cross_validation_folds": 8, "thresholds_chosen_on": "dev",
+        "training": {"split": "train", "documents": len(train), "epochs": args.epochs,
+                     "seed": SEED, "cross_validation_folds": args.folds, "dropout": args.dropout,
+                     "l2": args.l2, "ngram_size": args.ngram_size, "thresholds_chosen_on": "dev",
                      "document_weights_fitted_on": "train (cross-validated) + dev",
                      "spacy": spacy.__version__},
     }, indent=2) + "\n", encoding="utf-8")
