@@ -84,3 +84,17 @@ def test_tokens_and_scores_equal_spacys_on_the_corpus(models: tuple[Any, Any], e
         batch = [t for t in texts[at:at + 40] if t.strip()]
         assert [d.cats for d in bow.pipe(batch)] == [d.cats for d in nlp.pipe(batch)]
     assert [d.cats for d in bow.pipe([""])] == [d.cats for d in nlp.pipe([""])]
+
+
+@pytest.mark.parametrize("n", [2, 3, 4])
+def test_ngram_hashes_are_thincs(n: int) -> None:
+    import numpy
+    from thinc.api import NumpyOps
+
+    from qupia.content.bow import _ngram_hashes
+
+    for size in (0, 1, n - 1, n, n + 1, 50):
+        ids = numpy.random.default_rng(size).integers(0, 2**63, size, dtype=numpy.uint64)
+        ids[::3] |= numpy.uint64(1 << 63)  # high bits set too
+        theirs = NumpyOps().ngrams(n, ids) if size else numpy.empty(0, dtype=numpy.uint64)
+        assert _ngram_hashes(ids, n).tolist() == list(theirs)

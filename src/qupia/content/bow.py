@@ -15,8 +15,9 @@ What spaCy 3.8 / thinc 8.3 compute, and this module repeats:
 - each token's ORTH id: MurmurHash64A of its UTF-8 bytes, seed 1 (spaCy's ``hash_string``),
   except for the few hundred strings that are spaCy's symbol names ("dep", "pos", "ORTH" …),
   whose id is the symbol's number (``StringStore.add``);
-- ``extract_ngrams`` (ngram_size 2): the ids, and for each pair of neighbours MurmurHash64A of
-  their 16 bytes, seed 0 (thinc's ``ops.ngrams``); distinct keys with their counts;
+- ``extract_ngrams`` (the saved ngram_size, 2 so far): the ids, and for each run of 2 … ngram_size
+  neighbours MurmurHash64A of their 8·n bytes, seed 0 (thinc's ``ops.ngrams``); distinct keys
+  with their counts;
 - ``SparseLinear`` (v2 indexing): for each key, MurmurHash3_x86_32 of its 8 bytes with seeds 0
   and 1, each modulo ``length``, pick a weight per class; the bias plus every weight times the
   count, summed in float32 in the same order; then the logistic function on values clipped to
@@ -60,13 +61,18 @@ def murmur64a(data: bytes, seed: int) -> int:
     return h
 
 
-def _pair_hashes(ids: numpy.ndarray) -> numpy.ndarray:
-    """MurmurHash64A, seed 0, of the 16 bytes of each pair of neighbours in *ids* (uint64)."""
+def _ngram_hashes(ids: numpy.ndarray, n: int) -> numpy.ndarray:
+    """MurmurHash64A, seed 0, of the 8·n bytes of each run of *n* neighbours in *ids* (uint64),
+    as thinc's ``ops.ngrams(n, ids)``; empty when *ids* has fewer than *n*."""
+    count = len(ids) - (n - 1)
+    if count <= 0:
+        return numpy.empty(0, dtype=numpy.uint64)
     m = numpy.uint64(_M64)
     r = numpy.uint64(47)
     with numpy.errstate(over="ignore"):
-        h = numpy.full(len(ids) - 1, numpy.uint64((16 * _M64) & _MASK64), dtype=numpy.uint64)
-        for k in (ids[:-1].copy(), ids[1:].copy()):
+        h = numpy.full(count, numpy.uint64((8 * n * _M64) & _MASK64), dtype=numpy.uint64)
+        for j in range(n):
+            k = ids[j:j + count].copy()
             k *= m
             k ^= k >> r
             k *= m
@@ -138,15 +144,14 @@ class BowModel:
     def scores(self, texts: list[str]) -> numpy.ndarray:
         """Each text's probability per label, (texts, labels) float32, as spaCy's
         ``textcat_multilabel`` computes it for one batch."""
-        if self.ngram_size != 2:
-            raise ValueError("only ngram_size 2 is implemented")
         docs = [self._ids(self.tokenizer(t)) for t in texts]
         if not any(len(d) for d in docs):  # TextCategorizer.predict: no token in the batch
             return numpy.zeros((len(texts), len(self.labels)), dtype=numpy.float32)
         length = self.weights.shape[1]
         out = numpy.empty((len(texts), len(self.labels)), dtype=numpy.float32)
         for n, ids in enumerate(docs):
-            keys = numpy.concatenate([ids, _pair_hashes(ids)]) if len(ids) > 1 else ids
+            keys = numpy.concatenate([ids, *(_ngram_hashes(ids, n)
+                                             for n in range(2, self.ngram_size + 1))])
             keys, counts = numpy.unique(keys, return_counts=True)
             values = counts.astype(numpy.float32)
             first = (_murmur3_32(keys, 0) % numpy.uint32(length)).astype(numpy.intp)
