@@ -119,7 +119,9 @@ def analyse(
     legal_act = law.is_legal_act(text.folded)
     if legal_act and len(text.folded) <= SEGMENT * 2:
         return (), {g: 0.0 for g in GROUPS}  # a legal act names categories, discloses none
-    blocks = tuple(law.law_blocks(text.folded, text.original))
+    # a TXT file's blocks are its paragraphs (parts between blank lines); a PDF's are lines
+    breaks = frozenset(text.starts) if text.doc.format == "txt" else frozenset()
+    blocks = tuple(law.law_blocks(text.folded, text.original, breaks))
     if law.is_legal_excerpt(text.folded, text.original) and \
             rest(text.folded, blocks) <= EXCERPT_REST:
         return (), {g: 0.0 for g in GROUPS}  # an excerpt of one: discussion too

@@ -35,13 +35,17 @@ class LegalExcerpt:
 
 _CONTINUED = "(№;,"  # a line that starts so, or in lower case, goes on the line before it
 _ENDS = ".;:!?)»\"”"  # a line that ends so ends its sentence
+_GOES_ON = ";,).:"  # a line that starts so goes on the one before it, even after a blank line
 
 
-def _lines(folded: str, original: str | None) -> list[tuple[int, int, str, bool]]:
+def _lines(folded: str, original: str | None, breaks: frozenset[int] = frozenset()
+           ) -> list[tuple[int, int, str, bool]]:
     """The non-empty lines of *folded*: start, end, stripped folded line, and whether the
     line goes on the one before it — read on *original* (same offsets), where case tells: it
     starts in lower case or with "(", "№", ";", ",", or the line before it did not end a
-    sentence (a PDF's or a database's wrapped line). Without *original*, no line does."""
+    sentence (a PDF's or a database's wrapped line). Without *original*, no line does. At one
+    of *breaks* (where the file itself starts a paragraph) only a lower-case start or one of
+    _GOES_ON does (a page of a law pasted with a blank line between)."""
     out = []
     pos = 0
     before = ""
@@ -54,8 +58,12 @@ def _lines(folded: str, original: str | None) -> list[tuple[int, int, str, bool]
         continues = False
         if original is not None:
             own = original[start:end].strip()
-            continues = bool(before) and (own[0].islower() or own[0] in _CONTINUED
-                                          or before[-1] not in _ENDS)
+            if start in breaks:  # a paragraph of the file's own: only a lower-case or
+                # punctuation start goes on (a page break pasted as a blank line)
+                continues = bool(before) and (own[0].islower() or own[0] in _GOES_ON)
+            else:
+                continues = bool(before) and (own[0].islower() or own[0] in _CONTINUED
+                                              or before[-1] not in _ENDS)
             before = own
         out.append((start, end, line, continues))
     return out
@@ -104,22 +112,31 @@ class Signals:
             legal += pending if status else 0
         return legal / total if total else 0.0
 
-    def law_blocks(self, folded: str, original: str | None = None) -> list[tuple[int, int]]:
+    def law_blocks(self, folded: str, original: str | None = None,
+                   breaks: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
         """Spans of *folded* that are quoted law: runs of consecutive lines laid out as law
         (see :meth:`legal_share`) of which one is an article heading or an amendment note.
         A memo or a long file that pastes an article keeps its own text; the article is
-        discussion wherever it stands."""
+        discussion wherever it stands. At one of *breaks* (offsets where the file starts a
+        paragraph of its own: a TXT file's blank line) a line never goes on the line before
+        it, and a run goes on only with a paragraph whose first line is laid out as law: the
+        title lines of a document pasted after an article are neither the article's last
+        sentence wrapped nor, with the numbered points of an order under them, more law."""
         ex = self.excerpt
         if ex is None or not (ex.heading.search(folded) or ex.note.search(folded)):
             return []
-        lines: list[list[int]] = []  # [start, end, legal, anchor] per logical line
-        for start, end, line, continues in _lines(folded, original):
+        # [start, end, legal, anchor, opens] per logical line; opens: it starts a paragraph
+        # of the file's own with a line not laid out as law
+        lines: list[list[int]] = []
+        for start, end, line, continues in _lines(folded, original, breaks):
             if lines and continues and not ex.line.match(line):
                 lines[-1][1] = end  # a wrapped line goes on the one before it
                 lines[-1][2] |= bool(ex.line.search(line))
                 continue
             anchor = bool(ex.heading.match(line) or ex.note.search(line))
-            lines.append([start, end, int(anchor or bool(ex.line.search(line))), int(anchor)])
+            legal = anchor or bool(ex.line.search(line))
+            lines.append([start, end, int(legal), int(anchor),
+                          int(start in breaks and not legal)])  # (a continued line went on)
         blocks = []
         i = 0
         while i < len(lines):
@@ -127,7 +144,7 @@ class Signals:
                 i += 1
                 continue
             j = i
-            while j + 1 < len(lines) and lines[j + 1][2]:
+            while j + 1 < len(lines) and lines[j + 1][2] and not lines[j + 1][4]:
                 j += 1
             if any(lines[k][3] for k in range(i, j + 1)):
                 blocks.append((lines[i][0], lines[j][1]))
