@@ -142,11 +142,16 @@ def analyse(
     # groups the whole document does not reach: its segments may (a group it reaches keeps
     # the whole document's reading and evidence)
     open_groups = [g for g in GROUPS if doc_scores[g] < limits[g]]
+    # a PDF's paragraphs are told by its layout (:func:`~qupia.content.parts.paragraphs`)
+    laid_out = any(b.bbox is not None for b in text.doc.blocks)
     if (legal_act or not feats.legal_act) and open_groups:
         for start, end in best_segments(text, resources.packs, scan, blocks_only=legal_act):
             if legal_act and rest(text.folded[start:end], ()) < LAW_BLOCK_MIN // 2:
                 continue  # a block of the law itself (blanked)
             piece = part(text, start, end)
+            if legal_act and laid_out and \
+                    not law.count(law.specific, piece.original, piece.for_model):
+                continue  # a PDF law's own prose, cut by its layout: no disclosure signal
             part_probs = predict(resources.nlp, piece.for_model)
             part_feats = features(resources.packs, resources.signals, piece, part_probs)
             scores, _ = decide(cal, part_feats, threshold)

@@ -2,12 +2,18 @@
 
 Averaged over a long text, one disclosing section drowns; :func:`qupia.content.detect.analyse`
 reads each part like a document of its own when the whole does not reach a group's threshold.
+A section is a paragraph of the file (:func:`paragraphs`): a TXT file's part between blank
+lines, a DOCX paragraph, or a PDF's lines joined where the layout leaves no paragraph gap.
 """
 
 from __future__ import annotations
 
+import itertools
+import statistics
+
 from qupia.content.matcher import Packs, Scan
 from qupia.content.prepared import Text
+from qupia.model import Block
 
 SEGMENT = 2_000  # characters of a segment of a long document, read like a document of its own
 MAX_SEGMENTS = 16
@@ -34,15 +40,62 @@ def segments(folded: str, size: int = SEGMENT) -> list[tuple[int, int]]:
         start = nxt + 1 if 0 <= nxt < end else end + 1
 
 
+GAP = 0.35  # of a line's height: white space between two PDF lines beyond the usual that
+# starts a paragraph (reportlab's paragraph spacing of 6 pt at 10.5 pt type is about 0.6)
+
+
+def paragraph_starts(text: Text) -> list[int]:
+    """The indices of the blocks of *text* that start a paragraph. A TXT file's blocks (its
+    parts between blank lines) and a DOCX's paragraphs each do; a PDF's blocks are its lines,
+    and a line starts a paragraph when it starts a page or a region (header, body, table…)
+    or lies further below the line before it than the file's usual line gap by more than
+    GAP of its height — unless it starts in lower case or with one of GOES_ON (the sentence
+    goes on, over a page break too) or stands on the line before it (a link's words are
+    runs of their own)."""
+    blocks = text.doc.blocks
+    boxes = [b.bbox for b in blocks]
+    if not blocks or any(box is None for box in boxes):
+        return list(range(len(blocks)))
+    gaps = [b.bbox[1] - a.bbox[3] for a, b in itertools.pairwise(blocks)
+            if a.bbox and b.bbox and a.page == b.page and a.region is b.region
+            and b.bbox[1] > a.bbox[1]]
+    usual = statistics.median(gaps) if gaps else 0.0
+    return [0, *(k for k in range(1, len(blocks)) if _starts(blocks[k - 1], blocks[k], usual))]
+
+
+GOES_ON = ",;).:"  # a line that starts so (or in lower case) goes on the sentence before it
+
+
+def _starts(before: Block, block: Block, usual: float) -> bool:
+    if before.region is not block.region or before.bbox is None or block.bbox is None:
+        return True
+    first = block.text.lstrip()[:1]
+    if first and (first.islower() or first in GOES_ON):
+        return False  # the sentence goes on (over a page break too)
+    if before.page != block.page:
+        return True
+    (_, top0, _, bottom0), (_, top, _, bottom) = before.bbox, block.bbox
+    if top < bottom0 and bottom > top0:  # on the same line (a link's words are runs of
+        return False  # their own in a PDF): the line goes on
+    if top <= top0:  # above the line before it: a new column, a part of its own
+        return True
+    return top - bottom0 > usual + GAP * max(bottom - top, bottom0 - top0)
+
+
+def paragraphs(text: Text) -> list[tuple[int, int]]:
+    """The paragraphs of *text* (:func:`paragraph_starts`) as spans of its folded text."""
+    firsts = paragraph_starts(text)
+    ends = [*(text.starts[k] for k in firsts[1:]), len(text.folded) + 1]
+    return [(text.starts[k], end - 1) for k, end in zip(firsts, ends, strict=True)]
+
+
 def sections(text: Text, least: int = SECTION_MIN) -> list[tuple[int, int]]:
-    """The blocks of a long text (paragraphs; a TXT file's parts between blank lines) of
-    *least* to SEGMENT * 2 characters, each a place the file gives a part of its own (a
-    pasted document, a report's section); [] for a short text."""
+    """The paragraphs of a long text (:func:`paragraphs`) of *least* to SEGMENT * 2
+    characters, each a place the file gives a part of its own (a pasted document, a report's
+    section); [] for a short text."""
     if len(text.folded) <= SEGMENT * 2:
         return []
-    ends = [*text.starts[1:], len(text.folded) + 1]
-    return [(a, b - 1) for a, b in zip(text.starts, ends, strict=True)
-            if least <= b - 1 - a <= SEGMENT * 2]
+    return [(a, b) for a, b in paragraphs(text) if least <= b - a <= SEGMENT * 2]
 
 
 def best_segments(text: Text, packs: Packs, scan: Scan, blocks_only: bool = False
