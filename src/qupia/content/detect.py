@@ -145,7 +145,8 @@ def analyse(
     # a PDF's paragraphs are told by its layout (:func:`~qupia.content.parts.paragraphs`)
     laid_out = any(b.bbox is not None for b in text.doc.blocks)
     if (legal_act or not feats.legal_act) and open_groups:
-        for start, end in best_segments(text, resources.packs, scan, blocks_only=legal_act):
+        for start, end in best_segments(text, resources.packs, scan, law,
+                                        blocks_only=legal_act):
             if legal_act and rest(text.folded[start:end], ()) < LAW_BLOCK_MIN // 2:
                 continue  # a block of the law itself (blanked)
             piece = part(text, start, end)

@@ -13,11 +13,12 @@ import statistics
 
 from qupia.content.matcher import Packs, Scan
 from qupia.content.prepared import Text
+from qupia.content.signals import Signals
 from qupia.model import Block
 
 SEGMENT = 2_000  # characters of a segment of a long document, read like a document of its own
 MAX_SEGMENTS = 16
-SECTION_MIN = 400  # characters of a block (paragraph, or a TXT file's part) read on its own
+SECTION_MIN = 250  # characters of a block (paragraph, or a TXT file's part) read on its own
 LAW_BLOCK_MIN = 250  # the same in a file laid out as law, which is read in its blocks alone
 
 
@@ -98,20 +99,28 @@ def sections(text: Text, least: int = SECTION_MIN) -> list[tuple[int, int]]:
     return [(a, b) for a, b in paragraphs(text) if least <= b - a <= SEGMENT * 2]
 
 
-def best_segments(text: Text, packs: Packs, scan: Scan, blocks_only: bool = False
-                  ) -> list[tuple[int, int]]:
-    """The parts to read on their own: the segments (all, or the MAX_SEGMENTS with the most
-    cue weight), and the sections (:func:`sections`, likewise); with *blocks_only* the
+def best_segments(text: Text, packs: Packs, scan: Scan, signals: Signals | None = None,
+                  blocks_only: bool = False) -> list[tuple[int, int]]:
+    """The parts to read on their own: the segments (all, or the MAX_SEGMENTS that rank
+    first), and the sections (:func:`sections`, likewise); with *blocks_only* the
     blocks of LAW_BLOCK_MIN characters or more alone (a file laid out as law: a document
     pasted whole between its articles is a block of its own, while a segment cut across the
-    law joins the fragments its layout leaves between the law blocks)."""
+    law joins the fragments its layout leaves between the law blocks). A part ranks by its
+    cue weight times one plus its disclosure signals (*signals*' specific ones: unit
+    numbers, frequencies, call signs…): a short report of a unit's strength and call signs
+    outranks a long news story that names more topics."""
     out = []
-    for parts in ([sections(text, LAW_BLOCK_MIN)] if blocks_only
-                  else [segments(text.folded), sections(text)]):
+    least = LAW_BLOCK_MIN if blocks_only else SECTION_MIN
+    for parts in ([sections(text, least)] if blocks_only
+                  else [segments(text.folded), sections(text, least)]):
         if len(parts) <= MAX_SEGMENTS:
             out += parts
             continue
         weight = packs.spread(scan, parts)  # the scan features() matched: no second pass
+        if signals is not None:
+            weight = [w * (1 + sum(signals.count(signals.specific, text.original[a:b],
+                                                 text.folded[a:b]).values()))
+                      if w > 0 else 0.0 for w, (a, b) in zip(weight, parts, strict=True)]
         ranked = sorted(range(len(parts)), key=lambda k: -weight[k])[:MAX_SEGMENTS]
         out += [parts[k] for k in sorted(ranked) if weight[k] > 0]
     return out
