@@ -1,0 +1,145 @@
+"""Short disclosures in long files: a PDF's lines read as paragraphs, quoted law that stops
+where a pasted document starts, and a 300-character disclosure in a 40-page PDF.
+
+The long PDFs are rendered by the corpus builder (reportlab, A4, DejaVu Sans): the Law on
+State Secrets (corpus/law, Kazakh then Russian) and a news digest of the dev split's public
+news stories; the disclosures are written here and are invented.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from corpus.build import load_sources, render_pdf
+from qupia.engine import check_file
+from qupia.extract import extract
+from qupia.settings import Settings
+from tests.conftest import LAW, ROOT
+
+# about 300 characters each: a battalion's move, strength, positions and radio data
+DISCLOSURE_RU = (
+    "Справка о передислокации. 2-й мотострелковый батальон войсковой части 45812 (410 "
+    "человек, 31 ед. БТР-82А, 6 минометов 2Б11) с 14.03.2026 переведен в район н. п. Жалтыр "
+    "Астраханского района, позиции батальона в квадрате 42-17, КП батальона у высоты 412,6; "
+    "позывной КП — «Берег-3», основная частота 41,250 МГц.")
+DISCLOSURE_KK = (
+    "Анықтама. № 45812 әскери бөлімнің 2-ші мотоатқыштар батальоны (410 адам, 31 бірлік "
+    "БТР-82А, 6 миномет 2Б11) 2026 жылғы 14 наурыздан бастап Жалтыр ауылының маңына "
+    "көшірілді; батальон позициялары 42-17 шаршысында, командалық пункті 412,6 биіктігінде; "
+    "КП шақыру белгісі — «Жаға-3», негізгі жиілік 41,250 МГц.")
+
+
+def _pdf(paragraphs: list[str], path: Path) -> Path:
+    render_pdf({"id": path.stem, "lang": "mixed", "genre": "other", "format": "pdf",
+                "split": "dev", "pages": [{"blocks": paragraphs}], "labels": {}}, path)
+    return path
+
+
+def _flagged(path: Path) -> list[Any]:
+    """The Article 11–14 matches of the file (what makes an unmarked file QP100)."""
+    return [c for c in check_file(path, Settings()).categories if c.article != "17"]
+
+
+def test_a_pdfs_lines_are_read_as_its_paragraphs(tmp_path: Path) -> None:
+    from qupia.content.parts import paragraphs
+    from qupia.content.prepared import prepare
+    from qupia.markings import load
+
+    first = "Бірінші абзац. " + "Жол бойы жазылған ұзын сөйлем, келесі жолға ауысады. " * 12
+    second = "Второй абзац, тоже длинный: " + "строка за строкой переносится дальше. " * 12
+    third = "Үшінші абзац қысқа."
+    text = prepare(extract(_pdf([first, second, third], tmp_path / "p.pdf")), load())
+    assert len(text.doc.blocks) > 6  # the PDF's blocks are its lines
+    spans = paragraphs(text)
+    assert [" ".join(text.original[a:b].split()) for a, b in spans] == \
+        [" ".join(p.split()) for p in (first, second, third)]
+
+
+ARTICLE = ("Статья 5. Полномочия уполномоченного органа\n"
+           "1. Уполномоченный орган в пределах своей компетенции:\n"
+           "1) разрабатывает и утверждает нормативные правовые акты;\n"
+           "2) осуществляет контроль за соблюдением законодательства.")
+ORDER = ("№ 318 от 2 октября 2026 г. Командир войсковой части 32363\nПРИКАЗ\n"
+         "Об организации связи на период учений\nПРИКАЗЫВАЮ:\n"
+         "1. Радиосеть командира бригады: основная частота 38,450 МГц, запасная 44,125 МГц. "
+         "Позывной КП — «Сункар», 1 мсб — «Жебе-1», 2 мсб — «Жебе-2».\n"
+         "2. Радиорелейная линия КП бригады — КП дивизиона: станции Р-419 на позициях "
+         "«Шокы» (высота 812,4) и «Булак», ключевые документы серии «Ак-26» до 31 октября.\n"
+         "3. Контроль возложить на начальника связи бригады майора Д. Омарова.")
+
+
+def test_quoted_law_stops_where_a_pasted_document_starts(tmp_path: Path) -> None:
+    """After a blank line, an order's title lines do not go on the article's last sentence,
+    and its numbered points are not more of the law."""
+    from qupia.content import load_resources
+    from qupia.content.prepared import prepare
+    from qupia.markings import load
+
+    path = tmp_path / "memo.txt"
+    path.write_text(ARTICLE + "\n\n" + ORDER, encoding="utf-8")
+    text = prepare(extract(path), load())
+    law = load_resources().signals
+    blocks = law.law_blocks(text.folded, text.original, frozenset(text.starts))
+    assert blocks == [(0, len(ARTICLE))]
+    # the same lines without the file's paragraph break read on as one run of law
+    assert law.law_blocks(text.folded, text.original)[0][1] > len(ARTICLE)
+
+
+def _law_paragraphs() -> list[str]:
+    out = []
+    for name in ("law_kk.txt", "law_ru.txt"):
+        out += [p.strip() for p in (LAW / name).read_text(encoding="utf-8").split("\n\n")
+                if p.strip()]
+    return out
+
+
+def _digest_stories() -> list[list[str]]:
+    """The dev split's public news stories (hard negatives) that are clean read alone."""
+    stories = []
+    for source in sorted(load_sources(ROOT / "corpus" / "src"), key=lambda s: s["id"]):
+        labels = source["labels"]
+        if source["split"] != "dev" or source["genre"] != "news" or \
+                not labels.get("hard_negative") or labels["families"]:
+            continue
+        stories.append([b for page in source["pages"] for b in page["blocks"]
+                        if isinstance(b, str)])
+    return stories
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["law", "digest"])
+def test_a_300_character_disclosure_in_a_40_page_pdf_is_found(tmp_path: Path,
+                                                              kind: str) -> None:
+    """The Law on State Secrets (Kazakh and Russian) and a news digest, each 40 pages or
+    more, stay clean; with a disclosure of about 300 characters in the middle, it is found."""
+    if kind == "law":
+        paragraphs = _law_paragraphs()
+        disclosure = DISCLOSURE_KK
+    else:
+        stories = []
+        for k, story in enumerate(_digest_stories()):
+            alone = tmp_path / f"story-{k}.txt"
+            alone.write_text("\n\n".join(story), encoding="utf-8")
+            if not _flagged(alone):  # a story flagged alone says nothing of long files
+                stories.append(story)
+        assert len(stories) >= 90
+        paragraphs = [p for story in stories for p in story]
+        disclosure = DISCLOSURE_RU
+    assert 280 <= len(disclosure) <= 320
+    clean = _pdf(paragraphs, tmp_path / f"{kind}.pdf")
+    pages = extract(clean).pages
+    assert pages is not None and pages >= 40
+    assert _flagged(clean) == []
+    half = len(paragraphs) // 2
+    with_one = _pdf([*paragraphs[:half], disclosure, *paragraphs[half:]],
+                    tmp_path / f"{kind}-disclosure.pdf")
+    found = _flagged(with_one)
+    assert found and found[0].article == "11"
+    result = check_file(with_one, Settings())
+    assert "QP100" in {f.code for f in result.findings}
+    evidence = found[0].evidence[0]
+    assert evidence.text[:20] in " ".join(disclosure.split())
+    assert pages // 3 < evidence.page < pages * 2 // 3 + 2
