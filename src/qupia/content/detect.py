@@ -32,7 +32,13 @@ from qupia.content.classifier import load_model, predict
 from qupia.content.features import GROUPS, Features, features, group_of
 from qupia.content.matcher import Packs
 from qupia.content.packs import load_packs
-from qupia.content.parts import LAW_BLOCK_MIN, SEGMENT, best_segments, segments
+from qupia.content.parts import (
+    LAW_BLOCK_MIN,
+    SEGMENT,
+    best_segments,
+    paragraph_starts,
+    segments,
+)
 from qupia.content.prepared import Text, part, prepare, rest, without
 from qupia.content.signals import Signals, load_signals
 from qupia.content.substance import paragraph_chars
@@ -119,8 +125,11 @@ def analyse(
     legal_act = law.is_legal_act(text.folded)
     if legal_act and len(text.folded) <= SEGMENT * 2:
         return (), {g: 0.0 for g in GROUPS}  # a legal act names categories, discloses none
-    # a TXT file's blocks are its paragraphs (parts between blank lines); a PDF's are lines
-    breaks = frozenset(text.starts) if text.doc.format == "txt" else frozenset()
+    # where the file starts a paragraph: a TXT file's blank lines, a PDF's layout (a DOCX's
+    # paragraphs may be the lines of a law pasted from a PDF: no breaks there)
+    laid_out = any(b.bbox is not None for b in text.doc.blocks)
+    breaks = frozenset(text.starts[k] for k in paragraph_starts(text)) \
+        if text.doc.format == "txt" or laid_out else frozenset()
     blocks = tuple(law.law_blocks(text.folded, text.original, breaks))
     if law.is_legal_excerpt(text.folded, text.original) and \
             rest(text.folded, blocks) <= EXCERPT_REST:
@@ -142,8 +151,7 @@ def analyse(
     # groups the whole document does not reach: its segments may (a group it reaches keeps
     # the whole document's reading and evidence)
     open_groups = [g for g in GROUPS if doc_scores[g] < limits[g]]
-    # a PDF's paragraphs are told by its layout (:func:`~qupia.content.parts.paragraphs`)
-    laid_out = any(b.bbox is not None for b in text.doc.blocks)
+    narrowest: dict[str, tuple[int, float, Features, dict[str, float], int]] = {}
     if (legal_act or not feats.legal_act) and open_groups:
         for start, end in best_segments(text, resources.packs, scan, law,
                                         blocks_only=legal_act):
@@ -157,9 +165,21 @@ def analyse(
             part_feats = features(resources.packs, resources.signals, piece, part_probs)
             scores, _ = decide(cal, part_feats, threshold)
             for group in open_groups:
-                if not part_feats.legal_act and scores[group] > doc_scores[group]:
+                if part_feats.legal_act:
+                    continue
+                if scores[group] >= limits[group] and \
+                        end - start < narrowest.get(group, (len(text.folded) + 1,))[0]:
+                    narrowest[group] = (end - start, scores[group], part_feats, part_probs,
+                                        start)
+                if scores[group] > doc_scores[group]:
                     doc_scores[group] = scores[group]
                     source[group] = (part_feats, part_probs, start)
+        # of the parts that reach a group's threshold, the narrowest one is reported: a
+        # pasted document rather than a segment, or a paragraph cut by a page break rather
+        # than it joined with the law's item above it, whose topic words would be the items
+        for group, (_, score, part_feats, part_probs, start) in narrowest.items():
+            doc_scores[group] = score
+            source[group] = (part_feats, part_probs, start)
     matches = []
     for group in GROUPS:
         if doc_scores[group] < limits[group]:

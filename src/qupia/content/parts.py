@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import itertools
 import statistics
+from dataclasses import dataclass
 
 from qupia.content.matcher import Packs, Scan
 from qupia.content.prepared import Text
 from qupia.content.signals import Signals
-from qupia.model import Block
+from qupia.model import Block, Region
 
 SEGMENT = 2_000  # characters of a segment of a long document, read like a document of its own
 MAX_SEGMENTS = 16
@@ -41,62 +42,104 @@ def segments(folded: str, size: int = SEGMENT) -> list[tuple[int, int]]:
         start = nxt + 1 if 0 <= nxt < end else end + 1
 
 
-GAP = 0.35  # of a line's height: white space between two PDF lines beyond the usual that
-# starts a paragraph (reportlab's paragraph spacing of 6 pt at 10.5 pt type is about 0.6)
+GAP = 0.35  # of a line's height: how much further apart than the file's usual line pitch
+# two PDF lines must be to start a paragraph (reportlab's paragraph spacing of 6 pt at 10.5 pt
+# type is about 0.6; a table cell's dash or a line without ascenders moves a line's box, not
+# its middle, by less)
+GOES_ON = ",;).:"  # a line that starts so (or in lower case) goes on the sentence before it
 
 
-def paragraph_starts(text: Text) -> list[int]:
+@dataclass(frozen=True)
+class _Layout:
+    pitch: float  # the usual distance between the middles of two lines of a paragraph
+    height: float  # the usual height of a line
+    top: float  # the highest top and the lowest bottom of a body line: a page's frame
+    bottom: float
+
+
+def paragraph_starts(text: Text, soft: list[int] | None = None) -> list[int]:
     """The indices of the blocks of *text* that start a paragraph. A TXT file's blocks (its
-    parts between blank lines) and a DOCX's paragraphs each do; a PDF's blocks are its lines,
-    and a line starts a paragraph when it starts a page or a region (header, body, table…)
-    or lies further below the line before it than the file's usual line gap by more than
-    GAP of its height — unless it starts in lower case or with one of GOES_ON (the sentence
-    goes on, over a page break too) or stands on the line before it (a link's words are
-    runs of their own)."""
+    parts between blank lines) and a DOCX's paragraphs each do; a PDF's blocks are its lines.
+    A PDF line goes on the paragraph of the line before it in its region (header and footer
+    lines between pages skipped) when it starts in lower case or with one of GOES_ON (the
+    sentence goes on), when it stands on the same line (a link's words are runs of their
+    own), or when its middle lies below that line's by no more than the file's usual pitch
+    and GAP of a line's height. A line that starts a page after a page filled to its foot
+    starts a paragraph that may also be the first one's next page: nothing shows a
+    paragraph's end there; such starts are also added to *soft* when given."""
     blocks = text.doc.blocks
     boxes = [b.bbox for b in blocks]
     if not blocks or any(box is None for box in boxes):
         return list(range(len(blocks)))
-    gaps = [b.bbox[1] - a.bbox[3] for a, b in itertools.pairwise(blocks)
-            if a.bbox and b.bbox and a.page == b.page and a.region is b.region
-            and b.bbox[1] > a.bbox[1]]
-    usual = statistics.median(gaps) if gaps else 0.0
-    return [0, *(k for k in range(1, len(blocks)) if _starts(blocks[k - 1], blocks[k], usual))]
+    pitches = [_middle(b) - _middle(a) for a, b in itertools.pairwise(blocks)
+               if a.page == b.page and a.region is b.region and _middle(b) > _middle(a)]
+    body = [b.bbox for b in blocks if b.bbox is not None and b.region is Region.BODY]
+    layout = _Layout(statistics.median(pitches) if pitches else 0.0,
+                     statistics.median(b[3] - b[1] for b in body) if body else 0.0,
+                     min((b[1] for b in body), default=0.0),
+                     max((b[3] for b in body), default=0.0))
+    out = [0]
+    last: dict[Region, Block] = {blocks[0].region: blocks[0]}
+    for k in range(1, len(blocks)):
+        block = blocks[k]
+        before = last.get(block.region)
+        starts = 1 if before is None else _starts(before, block, layout)
+        if starts:
+            out.append(k)  # (a page's header and footer lines between stay in the span)
+            if starts == 2 and soft is not None:
+                soft.append(k)
+        last[block.region] = block
+    return out
 
 
-GOES_ON = ",;).:"  # a line that starts so (or in lower case) goes on the sentence before it
+def _middle(block: Block) -> float:
+    return (block.bbox[1] + block.bbox[3]) / 2 if block.bbox is not None else 0.0
 
 
-def _starts(before: Block, block: Block, usual: float) -> bool:
-    if before.region is not block.region or before.bbox is None or block.bbox is None:
-        return True
+def _starts(before: Block, block: Block, layout: _Layout) -> int:
+    """0: *block* goes on the paragraph of *before*; 1: it starts one; 2: it starts a page
+    after a page filled to its foot (it may go on)."""
+    if before.bbox is None or block.bbox is None:
+        return 1
     first = block.text.lstrip()[:1]
     if first and (first.islower() or first in GOES_ON):
-        return False  # the sentence goes on (over a page break too)
-    if before.page != block.page:
-        return True
+        return 0  # the sentence goes on (over a page break too)
     (_, top0, _, bottom0), (_, top, _, bottom) = before.bbox, block.bbox
-    if top < bottom0 and bottom > top0:  # on the same line (a link's words are runs of
-        return False  # their own in a PDF): the line goes on
+    if before.page != block.page:
+        full = before.page + 1 == block.page and bottom0 >= layout.bottom - 2 * layout.pitch \
+            and top <= layout.top + 2 * layout.pitch
+        return 2 if full else 1
+    if top < bottom0 and bottom > top0:  # on the same line: the line goes on
+        return 0
     if top <= top0:  # above the line before it: a new column, a part of its own
-        return True
-    return top - bottom0 > usual + GAP * max(bottom - top, bottom0 - top0)
+        return 1
+    return int(_middle(block) - _middle(before) > layout.pitch + GAP * layout.height)
 
 
-def paragraphs(text: Text) -> list[tuple[int, int]]:
-    """The paragraphs of *text* (:func:`paragraph_starts`) as spans of its folded text."""
-    firsts = paragraph_starts(text)
+def paragraphs(text: Text, soft: list[int] | None = None) -> list[tuple[int, int]]:
+    """The paragraphs of *text* (:func:`paragraph_starts`) as spans of its folded text; the
+    indices of those that may go on the one before them (over a page break) are added to
+    *soft* when given."""
+    where: list[int] = []
+    firsts = paragraph_starts(text, where)
     ends = [*(text.starts[k] for k in firsts[1:]), len(text.folded) + 1]
+    if soft is not None:
+        index = {k: n for n, k in enumerate(firsts)}
+        soft.extend(index[k] for k in where)
     return [(text.starts[k], end - 1) for k, end in zip(firsts, ends, strict=True)]
 
 
 def sections(text: Text, least: int = SECTION_MIN) -> list[tuple[int, int]]:
     """The paragraphs of a long text (:func:`paragraphs`) of *least* to SEGMENT * 2
     characters, each a place the file gives a part of its own (a pasted document, a report's
-    section); [] for a short text."""
+    section), and a paragraph cut by a page break read whole too (the two parts joined);
+    [] for a short text."""
     if len(text.folded) <= SEGMENT * 2:
         return []
-    return [(a, b) for a, b in paragraphs(text) if least <= b - a <= SEGMENT * 2]
+    soft: list[int] = []
+    spans = paragraphs(text, soft)
+    joined = [(spans[n - 1][0], spans[n][1]) for n in soft]
+    return sorted({(a, b) for a, b in [*spans, *joined] if least <= b - a <= SEGMENT * 2})
 
 
 def best_segments(text: Text, packs: Packs, scan: Scan, signals: Signals | None = None,

@@ -132,6 +132,8 @@ class Signals:
             if lines and continues and not ex.line.match(line):
                 lines[-1][1] = end  # a wrapped line goes on the one before it
                 lines[-1][2] |= bool(ex.line.search(line))
+                lines[-1][3] |= bool(ex.note.search(line))  # an amendment note wrapped in
+                lines[-1][2] |= lines[-1][3]
                 continue
             anchor = bool(ex.heading.match(line) or ex.note.search(line))
             legal = anchor or bool(ex.line.search(line))
