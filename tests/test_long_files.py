@@ -88,6 +88,28 @@ def test_quoted_law_stops_where_a_pasted_document_starts(tmp_path: Path) -> None
     assert law.law_blocks(text.folded, text.original)[0][1] > len(ARTICLE)
 
 
+@pytest.mark.slow
+def test_two_articles_of_the_law_as_a_pdf_stay_clean(tmp_path: Path) -> None:
+    """Every excerpt of two articles of the Law (Kazakh, Russian) long enough to be read in
+    parts, rendered as a PDF: an article's opening sentence, wrapped after its heading and
+    after a paragraph gap, is still the article's (not a document pasted after it)."""
+    import re
+
+    head = re.compile(r"^(?:Статья \d+|\d+-бап)")
+    checked = 0
+    for name in ("law_kk.txt", "law_ru.txt"):
+        paragraphs = [p.strip() for p in (LAW / name).read_text(encoding="utf-8").split("\n\n")
+                      if p.strip()]
+        heads = [i for i, p in enumerate(paragraphs) if head.match(p)]
+        for n in range(len(heads) - 2):
+            chunk = paragraphs[heads[n]:heads[n + 2]]
+            if sum(map(len, chunk)) > 4_200:
+                path = _pdf(chunk, tmp_path / f"{name}-{n}.pdf")
+                assert _flagged(path) == [], path.name
+                checked += 1
+    assert checked >= 20
+
+
 def _law_paragraphs() -> list[str]:
     out = []
     for name in ("law_kk.txt", "law_ru.txt"):

@@ -119,14 +119,15 @@ class Signals:
         A memo or a long file that pastes an article keeps its own text; the article is
         discussion wherever it stands. At one of *breaks* (offsets where the file starts a
         paragraph of its own: a TXT file's blank line) a line never goes on the line before
-        it, and a run goes on only with a paragraph whose first line is laid out as law: the
-        title lines of a document pasted after an article are neither the article's last
-        sentence wrapped nor, with the numbered points of an order under them, more law."""
+        it, and a run goes on only with a paragraph whose first line is laid out as law (or
+        after an article heading): the title lines of a document pasted after an article
+        are neither the article's last sentence wrapped nor, with the numbered points of an
+        order under them, more law."""
         ex = self.excerpt
         if ex is None or not (ex.heading.search(folded) or ex.note.search(folded)):
             return []
-        # [start, end, legal, anchor, opens] per logical line; opens: it starts a paragraph
-        # of the file's own with a line not laid out as law
+        # [start, end, legal, anchor, opens, heading] per logical line; opens: it starts a
+        # paragraph of the file's own with a line not laid out as law
         lines: list[list[int]] = []
         for start, end, line, continues in _lines(folded, original, breaks):
             if lines and continues and not ex.line.match(line):
@@ -135,10 +136,11 @@ class Signals:
                 lines[-1][3] |= bool(ex.note.search(line))  # an amendment note wrapped in
                 lines[-1][2] |= lines[-1][3]
                 continue
-            anchor = bool(ex.heading.match(line) or ex.note.search(line))
+            heading = bool(ex.heading.match(line))
+            anchor = heading or bool(ex.note.search(line))
             legal = anchor or bool(ex.line.search(line))
             lines.append([start, end, int(legal), int(anchor),
-                          int(start in breaks and not legal)])  # (a continued line went on)
+                          int(start in breaks and not legal), int(heading)])
         blocks = []
         i = 0
         while i < len(lines):
@@ -146,7 +148,9 @@ class Signals:
                 i += 1
                 continue
             j = i
-            while j + 1 < len(lines) and lines[j + 1][2] and not lines[j + 1][4]:
+            # (an article's opening sentence, wrapped, goes on its heading)
+            while j + 1 < len(lines) and lines[j + 1][2] and \
+                    not (lines[j + 1][4] and not lines[j][5]):
                 j += 1
             if any(lines[k][3] for k in range(i, j + 1)):
                 blocks.append((lines[i][0], lines[j][1]))
