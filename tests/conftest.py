@@ -10,8 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from qupia.extract import extract
-from qupia.markings import MarkingFacts, detect, load
+# As the command-line tool does before numpy is first imported (qupia.runner.run_files): the
+# tests fork workers and PDF helpers from this process, and a BLAS thread pool started before a
+# fork is missing in the child (a helper refuses to fork beside another thread).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+from qupia.extract import extract  # noqa: E402
+from qupia.markings import MarkingFacts, detect, load  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LAW = ROOT / "corpus" / "law"
