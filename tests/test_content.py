@@ -227,3 +227,17 @@ def test_a_long_document_without_a_disclosure_stays_clean(tmp_path: Path) -> Non
     path.write_text(CANTEEN * 50, encoding="utf-8")
     result = check_file(path, Settings())
     assert not result.categories and not result.findings
+
+
+def test_rest_counted_up_to_a_limit_agrees_with_the_full_count() -> None:
+    import random
+
+    from qupia.content.prepared import rest, rest_at_most
+
+    rng = random.Random(7)
+    for _ in range(300):
+        text = "".join(rng.choice("аб 1.\n") for _ in range(rng.randrange(0, 120)))
+        cuts = sorted(rng.sample(range(len(text) + 1), k=min(len(text) + 1, 2 * rng.randrange(3))))
+        spans = tuple(zip(cuts[::2], cuts[1::2], strict=True))
+        for limit in (0, 5, 30, 200):
+            assert rest_at_most(text, spans, limit) == (rest(text, spans) <= limit)

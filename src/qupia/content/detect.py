@@ -39,7 +39,7 @@ from qupia.content.parts import (
     paragraph_starts,
     segments,
 )
-from qupia.content.prepared import Text, part, prepare, rest, without
+from qupia.content.prepared import Text, part, prepare, rest, rest_at_most, without
 from qupia.content.signals import Signals, load_signals
 from qupia.content.substance import paragraph_chars
 from qupia.model import CategoryMatch, Evidence
@@ -131,8 +131,10 @@ def analyse(
     breaks = frozenset(text.starts[k] for k in paragraph_starts(text)) \
         if text.doc.format == "txt" or laid_out else frozenset()
     blocks = tuple(law.law_blocks(text.folded, text.original, breaks))
-    if law.is_legal_excerpt(text.folded, text.original) and \
-            rest(text.folded, blocks) <= EXCERPT_REST:
+    # (the rest outside the law first: it is counted only up to the limit, while the excerpt's
+    # layout reads every line)
+    if rest_at_most(text.folded, blocks, EXCERPT_REST) and \
+            law.is_legal_excerpt(text.folded, text.original):
         return (), {g: 0.0 for g in GROUPS}  # an excerpt of one: discussion too
     # quoted law inside another text (an article pasted into a memo or a long file) is
     # discussion: blanked, so the rest is read as it would be without it

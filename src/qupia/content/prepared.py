@@ -103,6 +103,20 @@ def rest(folded: str, spans: tuple[tuple[int, int], ...]) -> int:
     return len(_LETTER_OR_DIGIT.findall(folded)) - inside
 
 
+def rest_at_most(folded: str, spans: tuple[tuple[int, int], ...], limit: int) -> bool:
+    """Whether *folded* has at most *limit* letters and digits outside *spans* (sorted, not
+    overlapping): :func:`rest` ``<= limit``, counted only until the limit is passed."""
+    count = 0
+    last = 0
+    for start, end in (*spans, (len(folded), len(folded))):
+        for _ in _LETTER_OR_DIGIT.finditer(folded, last, max(start, last)):
+            count += 1
+            if count > limit:
+                return False
+        last = max(last, end)
+    return True
+
+
 _LETTER_OR_DIGIT = re.compile(r"\w")
 
 
