@@ -101,7 +101,7 @@ def analyse(
     score is the best of the whole and of its segments, and its items come from the reading
     that gave that score. Averaged over a long text, one disclosing section drowns:
     ``make eval-long`` (``corpus/longdocs.py``) buries dev disclosures among other dev
-    documents; read as a whole, half of them were missed (README, *Quality*, has the figures
+    documents; read as a whole, half of them were missed (docs/quality.md has the figures
     with segments). 2,000 characters found more there than 3,000 or 4,000. Its sections —
     blocks of 400 to 4,000 characters, a pasted document or a report's part — are read
     alone too, and each part is judged by its own words: the discussion signals of the rest

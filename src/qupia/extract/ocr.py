@@ -38,7 +38,7 @@ from qupia.extract.ocr_stamps import _figures, _read_figures
 
 LANGS = "kaz+rus"
 #: Resolution PDF pages are rendered at: a rough 300-dpi scan rendered at 300 dpi read 97.2% of
-#: its words against 96.3% at 200 dpi, for 1.5 times the CPU (README, "Speed").
+#: its words against 96.3% at 200 dpi, for 1.5 times the CPU (docs/speed.md, "OCR").
 DPI = 200
 INSTALL = "Debian: tesseract-ocr tesseract-ocr-kaz tesseract-ocr-rus"
 _TESSDATA_DIRS = (
