@@ -5,7 +5,8 @@ objects that live as long as the process, and almost no garbage (a few hundred o
 cycles); meanwhile the collector runs every 700 new objects and its older generations walk all
 that was made before. Paused while
 the command line is imported, the pipeline is imported and the resources are loaded, a
-``qupia check`` spends about 15 ms less CPU before its first worker is forked (docs/speed.md, issue 12).
+``qupia check`` spends about 15 ms less CPU before its first worker is forked
+(docs/speed.md, issue 12).
 """
 
 from __future__ import annotations
