@@ -146,10 +146,41 @@ def test_substance_of_article_17_with_an_incidental_article_12_cue_is_qp300() ->
 
 def test_a_weak_article_11_to_14_match_is_no_basis_for_a_mark() -> None:
     """A school's plan of methodical meetings under ОСОБОЙ ВАЖНОСТИ: "тема" matches an
-    Article 12 item at 0.18, a topic word, not a basis (QP200); a match at 0.38 still is one."""
+    Article 12 item at 0.18, a topic word, not a basis (QP200); a match at 0.38 still is one
+    when the classifier reads a disclosure in the text (group score 0.6), or at 0.75 alone."""
     plan = CategoryMatch("12", "12.31", 0.18, (Evidence(1, "тема заседания"),), weight=1.0)
     assert codes(plan) == ["QP200"]
-    assert codes(replace(plan, score=0.38)) == []
+    assert codes(replace(plan, score=0.38, group_score=0.6)) == []
+    assert codes(replace(plan, score=0.75, group_score=0.3)) == []
+    assert codes(replace(plan, score=0.38, group_score=0.4)) == ["QP200"]
+
+
+UNIT_ORDER = [
+    "СЕКРЕТНО", "Экз. № 1", "ПРИКАЗ командира войсковой части 71524", "12 января 2026 г. № 9",
+    "О проведении конкурса строевой песни",
+    "В целях укрепления воинского духа ПРИКАЗЫВАЮ:",
+    "1. 30 января 2026 года в клубе провести конкурс строевой песни среди подразделений, в "
+    "жюри включить представителей совета ветеранов и родительского комитета.",
+    "Расходы на призы и грамоты — в пределах 120 тыс. тенге из внебюджетного фонда.",
+    "2. Командирам подразделений до 20 января представить в клуб списки участников и "
+    "названия песен.",
+    "3. Начальнику клуба подготовить сцену, звукоусиление и грамоты победителям.",
+    "Командир войсковой части 71524 полковник А. Бекетов",
+]
+
+
+def test_a_routine_order_of_a_military_unit_has_no_basis_for_its_mark(tmp_path: Path) -> None:
+    """A unit's order for a song contest under СЕКРЕТНО (issue 13): the unit's number in the
+    heading and the signature matches Article 11.11 at about 0.33, with a group score under
+    0.3: the setting, not a disclosure, so the mark has no basis (QP200); it was passed."""
+    path = tmp_path / "order.docx"
+    document = docx.Document()
+    for line in UNIT_ORDER:
+        document.add_paragraph(line)
+    document.save(str(path))
+    result = check(path)
+    assert [f.code for f in result.findings] == ["QP200"]
+    assert [c.item for c in result.categories] == ["11.11"]  # read, yet no basis
 
 
 def test_article_17_matter_under_a_limited_mark_is_no_qp101() -> None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 from qupia.i18n import msg, place
 from qupia.model import Finding
 from qupia.rules.base import Facts, finding, level_mark, quoted
-from qupia.rules.content_facts import BASIS_SCORE, article17_facts, classifiable
+from qupia.rules.content_facts import article17_facts, grounds
 
 CODE = "QP200"
 NAME = "unjustified-marking"
@@ -39,7 +39,7 @@ ARTICLE = "16"
 
 def check(facts: Facts) -> list[Finding]:
     level = facts.markings.document_level
-    basis = [c for c in classifiable(facts.categories) if c.score >= BASIS_SCORE]
+    basis = grounds(facts.categories)
     if level is None or basis or article17_facts(facts):
         return []
     mark = level_mark(facts)
