@@ -146,13 +146,17 @@ def test_substance_of_article_17_with_an_incidental_article_12_cue_is_qp300() ->
 
 def test_a_weak_article_11_to_14_match_is_no_basis_for_a_mark() -> None:
     """A school's plan of methodical meetings under ОСОБОЙ ВАЖНОСТИ: "тема" matches an
-    Article 12 item at 0.18, a topic word, not a basis (QP200); a match at 0.38 still is one
-    when the classifier reads a disclosure in the text (group score 0.6), or at 0.75 alone."""
+    Article 12 item at 0.18, a topic word, not a basis (QP200); a match at 0.38 still is one."""
     plan = CategoryMatch("12", "12.31", 0.18, (Evidence(1, "тема заседания"),), weight=1.0)
     assert codes(plan) == ["QP200"]
-    assert codes(replace(plan, score=0.38, group_score=0.6)) == []
-    assert codes(replace(plan, score=0.75, group_score=0.3)) == []
-    assert codes(replace(plan, score=0.38, group_score=0.4)) == ["QP200"]
+    assert codes(replace(plan, score=0.38)) == []
+    # an Article 11 item that weak is a military setting (a unit's number): it needs the
+    # classifier to read a disclosure (group score 0.6), or an item score of 0.7
+    unit = CategoryMatch("11", "11.11", 0.38, (Evidence(1, "войсковой части 71524"),),
+                         weight=1.5, group_score=0.4)
+    assert codes(unit) == ["QP200"]
+    assert codes(replace(unit, group_score=0.6)) == []
+    assert codes(replace(unit, score=0.75)) == []
 
 
 UNIT_ORDER = [
@@ -347,6 +351,20 @@ def test_under_a_soviet_era_mark_a_weak_article_17_match_still_counts() -> None:
     facts = Facts(MarkingFacts((soviet,), 0, None, False), (repressions,), REFERENCE)
     assert facts.markings.document_level is not None
     assert [f.code for rule in (qp200, qp300, qp301) for f in rule.check(facts)] == ["QP300"]
+
+
+def test_under_a_soviet_era_mark_a_weak_article_11_to_14_match_is_still_a_basis() -> None:
+    """An archival order stamped «Сов. секретно» whose unit strength is read weakly (0.4, group
+    0.3): archival text reads weakly, so the weak match is a basis (no QP200); under a mark of
+    today the same reading is the setting of a routine order (QP200)."""
+    soviet = Marking(level=Level.NONSTANDARD, text="Сов. секретно", page=1,
+                     region=Region.HEADER, form="ru-legacy-top-secret", legacy=True,
+                     maps_to=Level.TOP_SECRET)
+    unit = CategoryMatch("11", "11.11", 0.4, (Evidence(1, "в/ч 20180"),), weight=1.5,
+                         group_score=0.3)
+    old = Facts(MarkingFacts((soviet,), 0, None, False), (unit,), REFERENCE)
+    assert [f.code for f in qp200.check(old)] == []
+    assert codes(unit) == ["QP200"]
 
 
 # A weak Article 17 match (few cues, item score under FACTS_SCORE) with a paragraph of its own

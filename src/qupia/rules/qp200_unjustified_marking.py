@@ -39,8 +39,7 @@ ARTICLE = "16"
 
 def check(facts: Facts) -> list[Finding]:
     level = facts.markings.document_level
-    basis = grounds(facts.categories)
-    if level is None or basis or article17_facts(facts):
+    if level is None or grounds(facts) or article17_facts(facts):
         return []
     mark = level_mark(facts)
     return [finding(
