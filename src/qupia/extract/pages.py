@@ -14,7 +14,10 @@ import os
 import pickle
 import signal
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+U = TypeVar("U")
 
 #: a PDF of at least this many pages has its second half read by a helper process
 SPLIT_PAGES = 200
@@ -107,3 +110,21 @@ def fork_reader(work: Callable[[], Any]) -> Helper | None:
             os._exit(code)
     os.close(write)
     return Helper(pid, read)
+
+
+def on_two_cores(here: Callable[[], T], there: Callable[[], U],
+                 again: Callable[[], U] | None = None) -> tuple[T, U]:
+    """*here* in this process while a forked helper runs *there*; when the helper fails or
+    cannot start, *there*'s work is done here afterwards (*again*: the same work in this
+    process's terms, e.g. with a file it holds open; else *there* itself)."""
+    helper = fork_reader(there)
+    try:
+        mine = here()
+    except BaseException:
+        if helper is not None:
+            helper.discard()
+        raise
+    theirs = helper.result() if helper is not None else None
+    if theirs is None:
+        theirs = (again or there)()
+    return mine, theirs

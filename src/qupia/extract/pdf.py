@@ -59,17 +59,13 @@ def read_pdf(path: Path | bytes, limits: Limits, name: str | None = None, ocr: s
         # A long PDF's second half is read by a forked helper meanwhile (pages.py), which
         # also counts its repeated lines, so that this is not left to do here
         half = count // 2 if count >= pages.SPLIT_PAGES and pages.cores() > 1 else count
-        helper = pages.fork_reader(lambda: _read_part(path, half, count, force=force)) \
-            if half < count else None
-        try:
-            own = _read_part(path, 0, half, pdf, force)
-        except BaseException:
-            if helper is not None:
-                helper.discard()
-            raise
-        rest = helper.result() if helper is not None else None
-        if half < count and rest is None:  # the helper failed or could not start
-            rest = _read_part(path, half, count, pdf, force)
+        if half < count:
+            own, rest = pages.on_two_cores(
+                lambda: _read_part(path, 0, half, pdf, force),
+                lambda: _read_part(path, half, count, force=force),
+                lambda: _read_part(path, half, count, pdf, force))
+        else:
+            own, rest = _read_part(path, 0, half, pdf, force), None
         read, counts = own
         if rest is not None:
             read = read + rest[0]

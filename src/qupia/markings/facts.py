@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -132,20 +133,14 @@ def scan_all(doc: Document, folded: list[str], groups: list[tuple[int, Region, l
 
     ocr = any(b.ocr for b in doc.blocks)
     cut = _cut(doc, groups, offsets) if pages.cores() > 1 else len(groups)
-    helper = pages.fork_reader(
-        lambda: _scan_part(doc, folded, groups, cut, len(groups), pack, offsets, ocr)) \
-        if cut < len(groups) else None
-    try:
-        out = _scan_part(doc, folded, groups, 0, cut, pack, offsets, ocr)
-    except BaseException:
-        if helper is not None:
-            helper.discard()
-        raise
-    rest = helper.result() if helper is not None else None
-    if cut < len(groups):  # the helper's streams; scanned here if it failed
-        out += rest if rest is not None else _scan_part(doc, folded, groups, cut, len(groups),
-                                                        pack, offsets, ocr)
-    return out
+
+    def part(lo: int, hi: int) -> Callable[[], list[Scanned]]:
+        return lambda: _scan_part(doc, folded, groups, lo, hi, pack, offsets, ocr)
+
+    if cut == len(groups):
+        return part(0, cut)()
+    first, second = pages.on_two_cores(part(0, cut), part(cut, len(groups)))
+    return first + second
 
 
 def _cut(doc: Document, groups: list[tuple[int, Region, list[int]]], offsets: list[int]) -> int:

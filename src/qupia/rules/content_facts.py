@@ -65,6 +65,11 @@ def article17(categories: tuple[CategoryMatch, ...]) -> list[CategoryMatch]:
     return sorted((c for c in categories if c.article == "17"), key=lambda c: -c.score)
 
 
+def _under_soviet_mark(facts: Facts) -> bool:
+    """Whether the document's level comes from a Soviet-era (legacy) mark."""
+    return facts.markings.document_level is not None and level_mark(facts).legacy
+
+
 def basis(categories: tuple[CategoryMatch, ...]) -> list[CategoryMatch]:
     """Article 11–14 matches that disclose (not topic words), best first: item score
     FACTS_SCORE or more, or a group document score of BASIS_GROUP or more — the classifier
@@ -92,8 +97,7 @@ def grounds(facts: Facts) -> list[CategoryMatch]:
     Under a Soviet-era mark (``legacy``) an item of BASIS_SCORE is a basis, as it was: the
     classifier, trained on today's documents, reads archival records weakly (see
     :func:`article17_facts`), and the routine orders with a unit's number are today's."""
-    level = facts.markings.document_level
-    legacy = level is not None and level_mark(facts).legacy
+    legacy = _under_soviet_mark(facts)
     return [c for c in classifiable(facts.categories)
             if c.score >= BASIS_SCORE
             and (legacy or c.article != "11" or c.score >= CLEAR_SCORE
@@ -111,8 +115,7 @@ def article17_facts(facts: Facts) -> list[CategoryMatch]:
     a famine or a deportation is Article 17 matter in words the classifier, trained on today's
     documents, reads weakly (corpus/archival: 7 of its 21 unlawful documents score 0.25–0.5),
     and the routine documents with a topic word are today's."""
-    level = facts.markings.document_level
-    legacy = level is not None and level_mark(facts).legacy
+    legacy = _under_soviet_mark(facts)
     beside = bool(basis(facts.categories))
     return [c for c in article17(facts.categories)
             if legacy or c.score >= FACTS_SCORE
