@@ -3,10 +3,9 @@
 Importing qupia's modules and loading its patterns and model make over a hundred thousand
 objects that live as long as the process, and almost no garbage (a few hundred objects in
 cycles); meanwhile the collector runs every 700 new objects and its older generations walk all
-that was made before. Paused while
-the command line is imported, the pipeline is imported and the resources are loaded, a
-``qupia check`` spends about 15 ms less CPU before its first worker is forked
-(docs/speed.md, issue 12).
+that was made before. Paused while the command line is imported, the pipeline is imported and
+the resources are loaded, a ``qupia check`` spends about 15 ms less CPU before its first
+worker is forked (docs/speed.md, issue 12).
 """
 
 from __future__ import annotations
