@@ -76,3 +76,17 @@ def test_cues_read_lazily_from_the_cache_are_the_cues_stored() -> None:
     assert list(loaded) == cues and loaded[10:13] == tuple(cues[10:13])
     again = pickle.loads(pickle.dumps(loaded))  # a partly read list pickles whole
     assert list(again) == cues
+
+
+def test_the_runner_imports_numpy_with_one_blas_thread() -> None:
+    """Imported without the BLAS variables set (as `qupia check` imports it), the runner starts
+    no BLAS thread pool: one missing in forked workers, and about 50 ms of CPU at start-up."""
+    import os
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    code = ("import os, sys\nimport qupia.runner\n"
+            "print('numpy' in sys.modules, len(os.listdir('/proc/self/task')))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=True, env=env)
+    assert done.stdout.split() == ["True", "1"]

@@ -41,13 +41,21 @@ from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from qupia.content import load_list, load_resources
-from qupia.engine import FileResult, check_path, over_memory, sha256
-from qupia.markings import load
-from qupia.markings.metadata import load_metadata
-from qupia.members import GRACE
-from qupia.settings import Settings
-from qupia.startup import gc_paused
+# One-thread BLAS, set before numpy is first imported (qupia.content imports it): a BLAS thread
+# pool started before a fork is missing in the child, one-thread BLAS is all the small model
+# needs, and one worker per core is the parallelism (docs/measurements.md: two processes gave
+# 1.6–2.1x one). Started, OpenBLAS's pool also costs about 50 ms of CPU at import, in the
+# start-up every worker waits for (docs/speed.md, issue 12).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+from qupia.content import load_list, load_resources  # noqa: E402
+from qupia.engine import FileResult, check_path, over_memory, sha256  # noqa: E402
+from qupia.markings import load  # noqa: E402
+from qupia.markings.metadata import load_metadata  # noqa: E402
+from qupia.members import GRACE  # noqa: E402
+from qupia.settings import Settings  # noqa: E402
+from qupia.startup import gc_paused  # noqa: E402
 
 _CTX = mp.get_context("fork")
 _AHEAD = 2  # files sent to a worker at a time, when they are small
@@ -242,12 +250,6 @@ def run_files(paths: list[str], settings: Settings, ordered: bool = True,
     and those before it are done; with ``ordered=False``, each as soon as it is done. *seen*,
     called in the worker with a file's sha256, says the content is known already: its result is
     then ``status == SEEN``, not analysed."""
-    # Workers are forked after the classifier is loaded: a BLAS thread pool started before a
-    # fork is missing in the child, and one-thread BLAS is all the small model needs; one
-    # worker per core is the parallelism (docs/measurements.md: two processes gave 1.6–2.1x one).
-    # This holds when numpy is first imported below, as it is in the command-line tool.
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
     with gc_paused():  # what is loaded lives as long as the process: no garbage meanwhile
         _warm(paths, settings)
     timeout = settings.limits.timeout_seconds
