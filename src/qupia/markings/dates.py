@@ -41,9 +41,17 @@ def _written(pack: Pack) -> tuple[regex.Pattern[str], regex.Pattern[str], dict[s
     return day_month_year, year_day_month, month_of
 
 
+@functools.lru_cache(maxsize=4)
+def _stems(pack: Pack) -> tuple[tuple[int, regex.Pattern[str], regex.Pattern[str]], ...]:
+    """Each month with its stem compiled, alone and after no letter: compiled once, not looked
+    up in ``regex``'s cache at every call (about 10 µs each, 75 stems a date)."""
+    return tuple((month, regex.compile(stem), regex.compile(rf"(?<!\w){stem}"))
+                 for month, stem in pack.months)
+
+
 def _month(pack: Pack, word: str) -> int | None:
-    for month, stem in pack.months:
-        if regex.match(stem, word):
+    for month, stem, _ in _stems(pack):
+        if stem.match(word):
             return month
     return None
 
@@ -111,7 +119,7 @@ def line_date(line: str, pack: Pack) -> date | None:
     m = _partial(pack).match(line.strip())
     if not m:
         return None
-    month = next((n for n, stem in pack.months if regex.search(rf"(?<!\w){stem}", line)), 1)
+    month = next((n for n, _, after in _stems(pack) if after.search(line)), 1)
     return _make(int(m[1]), month, 1)
 
 
