@@ -90,3 +90,24 @@ def test_the_runner_imports_numpy_with_one_blas_thread() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, check=True, env=env)
     assert done.stdout.split() == ["True", "1"]
+
+
+def test_the_fold_tables_read_from_the_cache_are_the_tables_built(tmp_path, monkeypatch) -> None:
+    from pathlib import Path
+
+    from qupia import cache
+    from qupia.text import fold
+
+    monkeypatch.setenv("QUPIA_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("QUPIA_NO_CACHE", raising=False)
+    files = [Path(fold.__file__)]
+    built = cache.cached("fold", files, fold._tables)  # built and stored
+    assert list(tmp_path.glob("fold-*.pickle"))
+    read = cache.cached("fold", files, lambda: None)  # read back
+    assert read is not None and read is not built
+    fresh = fold._tables()
+    assert read[:3] == fresh[:3] == (fold.TABLE, fold._ALWAYS, fold._RARE)
+    assert (read[3].pattern, read[3].flags) == (fresh[3].pattern, fresh[3].flags)
+    every = "".join(chr(c) for c in range(0x20, 0x2100))
+    assert read[3].findall(every) == fresh[3].findall(every) == fold._RARE_CLASS.findall(every)
+    assert fold.fold(every) == every.translate(fresh[0])

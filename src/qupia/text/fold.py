@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from qupia.cache import cached
 
 if TYPE_CHECKING:
     from qupia.model import Document
@@ -53,24 +56,22 @@ def _build() -> dict[int, str]:
     return table
 
 
-TABLE = _build()
-
-
-def _plan() -> tuple[tuple[tuple[str, str], ...], dict[str, str], re.Pattern[str]]:
-    """:data:`TABLE` as ``str.lower`` plus replacements (``str.translate`` through a dict
+def _plan(table: dict[int, str]
+          ) -> tuple[tuple[tuple[str, str], ...], dict[str, str], re.Pattern[str]]:
+    """*table* as ``str.lower`` plus replacements (``str.translate`` through a dict
     reads 60 ns a character; ``lower`` and ``replace`` run in C at a few ns): the Kazakh
     letters, always replaced, and the rarer characters, replaced when a class finds them."""
     after: dict[str, str] = {}
     for code in range(0x20, 0x2100):
         ch = chr(code)
         low = ch.lower() if ch != "\u0130" else "i"
-        want = TABLE.get(code, ch)
+        want = table.get(code, ch)
         if len(low) != 1 or after.get(low, want) != want:
             raise AssertionError(f"fold: U+{code:04X} cannot be folded after lower()")
         if low != want:
             after[low] = want
     for code in (ord("\r"), ord("\t")):
-        after[chr(code)] = TABLE[code]
+        after[chr(code)] = table[code]
     if any(v in after for v in after.values()):
         raise AssertionError("fold: a replacement would be replaced again")
     kazakh = tuple((k, after.pop(k)) for k in _KAZAKH)
@@ -78,7 +79,16 @@ def _plan() -> tuple[tuple[tuple[str, str], ...], dict[str, str], re.Pattern[str
     return kazakh, after, rare
 
 
-_ALWAYS, _RARE, _RARE_CLASS = _plan()
+def _tables() -> tuple[dict[int, str], tuple[tuple[str, str], ...], dict[str, str],
+                      re.Pattern[str]]:
+    table = _build()
+    return (table, *_plan(table))
+
+
+# Built once and kept in the user cache (keyed by this file and the Python version, whose
+# Unicode tables they read): building them, the rare characters' class compiled, took about
+# 8 ms of every start-up (issue 12).
+TABLE, _ALWAYS, _RARE, _RARE_CLASS = cached("fold", [Path(__file__)], _tables)
 
 #: Characters that may stand between the letters of a mark without breaking it.
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
