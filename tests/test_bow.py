@@ -98,3 +98,51 @@ def test_ngram_hashes_are_thincs(n: int) -> None:
         ids[::3] |= numpy.uint64(1 << 63)  # high bits set too
         theirs = NumpyOps().ngrams(n, ids) if size else numpy.empty(0, dtype=numpy.uint64)
         assert _ngram_hashes(ids, n).tolist() == list(theirs)
+
+
+def test_plain_words_class_is_sound_for_crafted_expressions() -> None:
+    """plain_words: a string with none of the class's characters has no match of any of the
+    expressions; None when an alternative needs no particular character."""
+    import random
+    import re
+
+    from qupia.content.bow_tokenizer import plain_words
+
+    sources = [r"^§|^\(|^\.\.+", r"(?<=[0-9])(?:km|м|т)$|'s$|\.$|[\u00A6§]$",
+               r"\.\.+|(?<=[a-zа-я])[:<>=/](?=[a-zа-я])|(?<=[0-9])[+\-*^](?=[0-9-])"]
+    plain = plain_words(*sources)
+    assert plain is not None
+    assert not [ch for ch in "abcxyzабвгдежзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі" if
+                plain.search(ch)]  # the digits of a unit, not its letters
+    compiled = [re.compile(s) for s in sources]
+    rng = random.Random(7)
+    alphabet = "aksмткм0159.:/'(§-+ "
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6)))
+        if plain.search(text) is None:
+            assert not any(p.search(text) for p in compiled), text
+    # an alternative any string may match, a negative look-ahead alone, case folding
+    assert plain_words(r"a|.$") is None
+    assert plain_words(r"(?!x)") is None
+    assert plain_words(r"(?i)к$") is None
+    assert plain_words(r"x*$") is None
+
+
+def test_plain_words_tokenise_as_the_full_loop_does(models: tuple[Any, Any]) -> None:
+    """Every word (space-separated, and whitespace-separated) of what the classifier reads of
+    every 24th document, and words with affixes, digits and units: the same tokens with the
+    plain-word shortcut as through the whole of spaCy's affix loop."""
+    bow, _ = models
+    tokenizer = bow.tokenizer
+    assert tokenizer._plain is not None
+    texts = _model_inputs(24)
+    words = sorted({w for t in texts for w in t.split(" ")} | {w for t in texts for w in t.split()}
+                   | {"5км", "т.", "«слово»,", "(а)", "а/б", "x's", "...", "0:00", "п.0)"})
+    shortcut = [tokenizer._tokenize(w, True) for w in words]
+    plain, tokenizer._plain = tokenizer._plain, None
+    try:
+        full = [tokenizer._tokenize(w, True) for w in words]
+    finally:
+        tokenizer._plain = plain
+    assert len(words) > 3000
+    assert [w for w, a, b in zip(words, shortcut, full, strict=True) if a != b] == []
