@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from qupia.content import analyse, load_list, load_resources, match_list, prepare
+from qupia.content.article17 import with_paragraphs
 from qupia.extract import SUFFIXES, ExtractError, extract, regular_file
 from qupia.extract.errors import Limits
 from qupia.extract.ocr import threads as ocr_threads
@@ -153,7 +154,10 @@ def check_file(path: Path, settings: Settings, data: bytes | None = None) -> Fil
         facts = replace(facts, markings=facts.markings + tuple(
             m for m in facts.metadata if m.level in (*LEGAL_LEVELS, Level.LIMITED)))
     text = prepare(doc, None, folded, facts.spans)
-    categories, _ = analyse(text, load_resources(), settings.content_threshold)
+    categories, scores = analyse(text, load_resources(), settings.content_threshold)
+    if facts.document_level is not None:  # Article 17 facts in a paragraph of a marked one
+        categories = with_paragraphs(categories, scores, text, load_resources(),
+                                     settings.content_threshold)
     listed = (match_list(load_list(settings.departmental_list), text, categories, facts.markings)
               if settings.departmental_list else ())
     rule_facts = Facts(markings=facts, categories=categories,

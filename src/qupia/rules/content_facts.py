@@ -52,6 +52,7 @@ FACTS_GROUP = 0.5  # Article 17 document score at which a paragraph beside secre
 BASIS_GROUP = 0.7  # Article 11–14 document score at which a weak-cued item is a basis
 CLEAR_SCORE = 0.7  # an item score at which a match is a basis for a mark by itself (QP200)
 TOPIC_GROUP = 0.55  # under CLEAR_SCORE, the Article 11–14 document score a basis needs (QP200)
+SETTING_MARGIN = 0.45  # Article 17 document score over Article 11–14's: Article 11 is the setting
 
 
 def classifiable(categories: tuple[CategoryMatch, ...]) -> list[CategoryMatch]:
@@ -77,6 +78,16 @@ def basis(categories: tuple[CategoryMatch, ...]) -> list[CategoryMatch]:
     a border section's strength in words the cue lists spell otherwise)."""
     return [c for c in classifiable(categories)
             if c.score >= FACTS_SCORE or c.group_score >= BASIS_GROUP]
+
+
+def _setting(match: CategoryMatch, facts17: list[CategoryMatch]) -> bool:
+    """An Article 11 item read from the military setting of Article 17 matter (a unit's
+    number, its garrison, its reserve), not from a disclosure: item score under CLEAR_SCORE,
+    an Article 11–14 document score under TOPIC_GROUP, and an Article 17 document score
+    SETTING_MARGIN or more above it (see :func:`substance`)."""
+    g17 = max((c.group_score for c in facts17), default=0.0)
+    return match.article == "11" and match.score < CLEAR_SCORE \
+        and match.group_score < TOPIC_GROUP and g17 - match.group_score >= SETTING_MARGIN
 
 
 def grounds(facts: Facts) -> list[CategoryMatch]:
@@ -158,7 +169,7 @@ def substance(facts: Facts) -> Substance | None:
     found = article17_facts(facts)
     if not found:
         return None
-    lawful = basis(categories)  # not topic words
+    lawful = [c for c in basis(categories) if not _setting(c, found)]  # not topic words
     text = any(c.chars for c in found + lawful)  # the paragraphs' characters, else cue weights
     w17, w1114 = _weight(found, text), _weight(lawful, text)
     share = w17 / (w17 + w1114) if w17 + w1114 else 1.0

@@ -1,0 +1,127 @@
+"""Article 17(1) facts in a paragraph of a marked document, read paragraph by paragraph.
+
+A marked report of real secrets often carries one paragraph of Article 17 matter — a worker
+burnt by a leak, a soldier killed in an accident, a contractor selling citizens' data, an
+official's misuse of funds — beside many paragraphs of its secrets. Read as a whole, such a
+document's Article 17 score drowns in the secrets' text: the classifier averages over all of
+it, and the group's document score stays under its threshold, so no Article 17 item is
+reported at all and the marked document looks lawful (no QP301). Read alone, that paragraph
+reads as what it is.
+
+So, for a document under a secrecy mark (the only documents the Article 17 rules judge), each
+part of the text (:func:`qupia.content.substance.parts`: a paragraph, short ones joined to
+the next) whose Article 17 cues weigh CUE_WEIGHT or more is read again by itself, and the
+Article 17 items it reaches the group's threshold with are added to the document's matches
+(an item already reported keeps the better of the two readings). The paragraphs' characters
+(``chars``) of every item are then counted again (:func:`paragraph_chars`), so that the
+substance decision (``rules/content_facts.py``) weighs the secrets' paragraphs against the
+Article 17 ones. Unmarked documents are not read so: Article 17 facts in them call for no
+finding, and their Article 11–14 reading is untouched here.
+
+Chosen on the train and dev splits of 2026-12-08 (corpus/src): of the marked documents whose
+gold answer is QP301, 13 had an Article 17 paragraph the whole-document reading did not
+report (docs/quality.md has what this moved).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from qupia.content.calibration import decide
+from qupia.content.classifier import predict
+from qupia.content.features import features, group_of
+from qupia.content.prepared import Text, part
+from qupia.content.substance import paragraph_chars, parts
+from qupia.model import CategoryMatch
+
+if TYPE_CHECKING:
+    from qupia.content.detect import Resources
+
+CUE_WEIGHT = 1.0  # Article 17 cue weight a part needs to be read alone (one specific cue)
+ITEM_SCORE = 0.6  # item score a paragraph's reading needs (a department's name in a heading)
+CUE_WORDS = 8
+
+
+def _weight17(text: Text, resources: Resources, start: int, end: int) -> float:
+    packs = resources.packs
+    weight: dict[str, float] = {}
+    for source in (text.folded, text.cyrillic):
+        if source is None:
+            continue
+        for index in packs.hits(source[start:end]):
+            cue = packs.cues[index]
+            if group_of(cue.item) == "17":
+                sign = -1.0 if cue.exception else 1.0
+                weight[cue.item] = weight.get(cue.item, 0.0) + sign * cue.weight
+    return max(weight.values(), default=0.0)
+
+
+def paragraph_facts(text: Text, resources: Resources, threshold: float | None = None
+                    ) -> list[CategoryMatch]:
+    """The Article 17 items that a part of *text* read alone reports, best reading of each
+    item first (score, then group score)."""
+    from qupia.content.detect import _evidence  # detect imports this package's substance
+
+    cal = resources.calibration
+    limit = cal.doc_threshold["17"] if threshold is None else threshold
+    best: dict[str, CategoryMatch] = {}
+    for start, end in parts(text):
+        if _weight17(text, resources, start, end) < CUE_WEIGHT:
+            continue
+        piece = part(text, start, end)
+        probs = predict(resources.nlp, piece.for_model)
+        feats = features(resources.packs, resources.signals, piece, probs)
+        scores, chosen = decide(cal, feats, threshold)
+        if feats.legal_act or scores["17"] < limit or scores["17"] <= scores["1114"]:
+            continue  # not Article 17 facts, or the secrets' own paragraph naming one
+        for item, value in chosen:
+            if group_of(item) != "17" or value < ITEM_SCORE:
+                continue
+            ev = feats.evidence[item]
+            span = (ev.first[0] + start, ev.first[1] + start) if ev.first else None
+            match = CategoryMatch(
+                article=resources.packs.article(item), item=item, score=value,
+                evidence=(_evidence(text, span),) if span else (),
+                explanation=(f"states Article 17 facts, not discussion: the paragraph from "
+                             f"character {start} to {end} read alone scores {scores['17']:.2f} ≥ "
+                             f"{limit:.2f}; {len(ev.cues)} cue{'s' if len(ev.cues) != 1 else ''}"
+                             f" matched; model P(ART17)={probs['ART17']:.2f}; item score "
+                             f"{value:.2f}"),
+                cues=ev.words[:CUE_WORDS],
+                weight=round(max(0.0, sum(ev.cues.values()) - ev.excepted), 3),
+                group_score=round(scores["17"], 4))
+            old = best.get(item)
+            if old is None or (value, scores["17"]) > (old.score, old.group_score):
+                best[item] = match
+    return sorted(best.values(), key=lambda c: -c.score)
+
+
+def with_paragraphs(matches: tuple[CategoryMatch, ...], doc_scores: dict[str, float],
+                    text: Text, resources: Resources, threshold: float | None = None
+                    ) -> tuple[CategoryMatch, ...]:
+    """*matches* and *doc_scores* (a marked document's, from
+    :func:`qupia.content.detect.analyse`) with the Article 17 items its paragraphs report read
+    alone (:func:`paragraph_facts`). Such an item keeps the document's Article 17 score as its
+    ``group_score`` (the paragraph's is in its explanation): the rules' bars for weak items
+    read a document score. Every item's paragraph characters are counted again when both
+    groups are present, and where an item's cues are outweighed in every part (it holds no
+    paragraph of its own: a passing word), its paragraph reading is left out."""
+    found = paragraph_facts(text, resources, threshold)
+    by_item = {m.item: m for m in matches}
+    before = dict(by_item)
+    for match in found:
+        old = by_item.get(match.item)
+        if old is None or match.score > old.score:
+            group = old.group_score if old else round(doc_scores.get("17", 0.0), 4)
+            by_item[match.item] = replace(match, group_score=group)
+    changed = {i for i, m in by_item.items() if before.get(i) is not m}
+    if not changed:
+        return matches
+    if len({m.article == "17" for m in by_item.values()}) == 2:
+        chars = paragraph_chars(text, resources.packs, set(by_item))
+        # a paragraph's reading stands where its item holds a paragraph of its own
+        kept = [m if m.item not in changed or chars[m.item] else before.get(m.item)
+                for m in by_item.values()]
+        by_item = {m.item: replace(m, chars=chars[m.item]) for m in kept if m is not None}
+    return tuple(sorted(by_item.values(), key=lambda c: (c.article == "17", -c.score)))
