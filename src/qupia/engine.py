@@ -157,7 +157,8 @@ def check_file(path: Path, settings: Settings, data: bytes | None = None) -> Fil
     categories, scores = analyse(text, load_resources(), settings.content_threshold)
     if facts.document_level is not None:  # Article 17 facts in a paragraph of a marked one
         categories = with_paragraphs(categories, scores, text, load_resources(),
-                                     settings.content_threshold)
+                                     settings.content_threshold,
+                                     soviet=any(m.legacy for m in facts.in_effect))
     listed = (match_list(load_list(settings.departmental_list), text, categories, facts.markings)
               if settings.departmental_list else ())
     rule_facts = Facts(markings=facts, categories=categories,

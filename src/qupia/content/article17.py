@@ -98,15 +98,23 @@ def paragraph_facts(text: Text, resources: Resources, threshold: float | None = 
 
 
 def with_paragraphs(matches: tuple[CategoryMatch, ...], doc_scores: dict[str, float],
-                    text: Text, resources: Resources, threshold: float | None = None
-                    ) -> tuple[CategoryMatch, ...]:
+                    text: Text, resources: Resources, threshold: float | None = None,
+                    soviet: bool = False) -> tuple[CategoryMatch, ...]:
     """*matches* and *doc_scores* (a marked document's, from
     :func:`qupia.content.detect.analyse`) with the Article 17 items its paragraphs report read
     alone (:func:`paragraph_facts`). Such an item keeps the document's Article 17 score as its
     ``group_score`` (the paragraph's is in its explanation): the rules' bars for weak items
     read a document score. Every item's paragraph characters are counted again when both
     groups are present, and where an item's cues are outweighed in every part (it holds no
-    paragraph of its own: a passing word), its paragraph reading is left out."""
+    paragraph of its own: a passing word), its paragraph reading is left out.
+
+    Only beside Article 11–14 matches (a report of secrets with an appended paragraph) or
+    under a Soviet-era mark (*soviet*: an archival record, which the classifier reads weakly
+    as a whole): a marked document of today with nothing classifiable is what its whole text
+    is about, and a paragraph of a routine one that names a budget or an emergency is not
+    its substance."""
+    if not soviet and all(m.article == "17" for m in matches):
+        return matches
     found = paragraph_facts(text, resources, threshold)
     by_item = {m.item: m for m in matches}
     before = dict(by_item)

@@ -80,14 +80,20 @@ def basis(categories: tuple[CategoryMatch, ...]) -> list[CategoryMatch]:
             if c.score >= FACTS_SCORE or c.group_score >= BASIS_GROUP]
 
 
+def _outweighed(match: CategoryMatch, facts17: list[CategoryMatch]) -> bool:
+    """Whether the classifier reads Article 17 facts in the document far more clearly than
+    the Article 11–14 disclosure *match* belongs to: an Article 17 document score
+    SETTING_MARGIN or more above its Article 11–14 one."""
+    g17 = max((c.group_score for c in facts17), default=0.0)
+    return g17 - match.group_score >= SETTING_MARGIN
+
+
 def _setting(match: CategoryMatch, facts17: list[CategoryMatch]) -> bool:
     """An Article 11 item read from the military setting of Article 17 matter (a unit's
     number, its garrison, its reserve), not from a disclosure: item score under CLEAR_SCORE,
-    an Article 11–14 document score under TOPIC_GROUP, and an Article 17 document score
-    SETTING_MARGIN or more above it (see :func:`substance`)."""
-    g17 = max((c.group_score for c in facts17), default=0.0)
+    an Article 11–14 document score under TOPIC_GROUP, and outweighed (:func:`_outweighed`)."""
     return match.article == "11" and match.score < CLEAR_SCORE \
-        and match.group_score < TOPIC_GROUP and g17 - match.group_score >= SETTING_MARGIN
+        and match.group_score < TOPIC_GROUP and _outweighed(match, facts17)
 
 
 def grounds(facts: Facts) -> list[CategoryMatch]:
@@ -169,7 +175,10 @@ def substance(facts: Facts) -> Substance | None:
     found = article17_facts(facts)
     if not found:
         return None
-    lawful = [c for c in basis(categories) if not _setting(c, found)]  # not topic words
+    strong = basis(categories)
+    lawful = [c for c in classifiable(categories)  # not topic words, not the setting
+              if (c in strong and not _setting(c, found))
+              or (c.score >= BASIS_SCORE and c.chars > 0 and not _outweighed(c, found))]
     text = any(c.chars for c in found + lawful)  # the paragraphs' characters, else cue weights
     w17, w1114 = _weight(found, text), _weight(lawful, text)
     share = w17 / (w17 + w1114) if w17 + w1114 else 1.0
