@@ -35,6 +35,27 @@ A weak-cued Article 11–14 item is a basis when its group score is BASIS_GROUP 
 Kazakh Latin report's strength read at 0.39 with a group score of 0.88); the weak matches of
 marked documents whose answer is QP300 or QP200 had group scores of 0.26–0.67 (one QP300 at
 0.88, whose Article 17 paragraphs still hold 68% of the text).
+
+What weighs in the substance (:func:`substance`) beside the Article 17 facts (2026-12-08):
+
+* a basis item, unless it is the **setting** of the Article 17 matter (:func:`_setting`): an
+  Article 11 item under CLEAR_SCORE with an Article 11–14 document score under TOPIC_GROUP,
+  where the Article 17 document score is SETTING_MARGIN or more above it — a military
+  prosecutor's report of beatings names the unit's number, its garrison and its company
+  (11.11 at 0.57, group 0.40, Article 17 at 0.92), a note on reservists fallen ill at a
+  gathering point names the reserve (11.5 at 0.54, group 0.26, Article 17 at 0.84). Of the
+  marked documents of train and dev with both groups, the two whose answer is QP300 with such
+  an item are 0.52 and 0.58 apart, the QP301 ones with such an item 0.37 and 0.07;
+* a weak item (item score BASIS_SCORE or more) that holds a paragraph of its own, unless the
+  classifier reads Article 17 SETTING_MARGIN more clearly than it (:func:`_outweighed`): a
+  brigade's combat strength read at 0.45 with a paragraph beside a fuel spill's paragraph is
+  the substance (train t5-kk-080 and t5-kk-106, QP301, were QP300); a mine's ventilation read
+  at 0.39 with a group score of 0.30 beside a mine disaster read at 0.97 is not (t5-kk-009
+  stays QP300).
+
+Article 17 items read from one paragraph alone (``qupia.content.article17``) keep the
+document's Article 17 score as their group score, so the weak-item bars above read the whole
+document, not the paragraph.
 """
 
 from __future__ import annotations
