@@ -6,10 +6,7 @@ What it checks
     crime statistics, facts of terrorist acts, the ecological or radiation situation, benefits,
     violations of citizens' rights, the gold and currency reserves, budget figures (except what
     reveals the provision of security), violations of law by officials, mass repressions
-    (except Article 14 matter). Its substance decides, not the presence of a cue: a military
-    prosecutor's report of beatings in a unit names the unit's number and its garrison (an
-    Article 11 item read weakly, where the Article 17 facts read clearly), which is the
-    setting of its Article 17 matter, not a secret beside it.
+    (except Article 14 matter).
 
 Why
     Article 17(1) forbids classifying such information, and Article 17(2) makes the officials

@@ -5,10 +5,9 @@ What it checks
     holds Article 17(1) facts (an accident's casualties, a pollution incident, an outbreak, a
     beating in the barracks, officials' violations of law …) — also one paragraph of them
     whose item has few cues beside the secrets' many, when the classifier reads Article 17
-    facts in the document, or when that paragraph read alone states them (a report's closing
-    "Additionally: …" paragraph, which the whole report's reading drowns); the finding points
-    at the paragraph with those facts and states the substance decision (the Article 11–14
-    item and its share, and the Article 17 facts beside it).
+    facts in the document; the finding points at the paragraph with those facts and states the
+    substance decision (the Article 11–14 item and its share, and the Article 17 facts beside
+    it).
 
 Why
     Article 17(1) forbids classifying those facts even when they stand beside state secrets;
