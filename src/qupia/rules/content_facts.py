@@ -70,6 +70,7 @@ FACTS_SCORE = 0.5
 BASIS_SCORE = 0.3  # an Article 11–14 match under it is no basis for a mark (QP200); dev-chosen
 SUBSTANCE_SHARE = 2 / 3
 FACTS_GROUP = 0.5  # Article 17 document score at which a paragraph beside secrets states facts
+ONE_WORD = 1.0  # cue weight of one generic word: such a paragraph's item needs more, or BASIS_GROUP
 BASIS_GROUP = 0.7  # Article 11–14 document score at which a weak-cued item is a basis
 CLEAR_SCORE = 0.7  # an item score at which a match is a basis for a mark by itself (QP200)
 TOPIC_GROUP = 0.55  # under CLEAR_SCORE, the Article 11–14 document score a basis needs (QP200)
@@ -157,7 +158,8 @@ def article17_facts(facts: Facts) -> list[CategoryMatch]:
     beside = bool(basis(facts.categories))
     return [c for c in article17(facts.categories)
             if legacy or c.score >= FACTS_SCORE
-            or (beside and c.chars > 0 and c.group_score >= FACTS_GROUP)]
+            or (beside and c.chars > 0 and c.group_score >= FACTS_GROUP
+                and (c.weight > ONE_WORD or c.group_score >= BASIS_GROUP))]
 
 
 def _weight(matches: list[CategoryMatch], text: bool = False) -> float:
