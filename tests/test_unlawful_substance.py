@@ -247,3 +247,15 @@ def test_a_weak_secret_with_a_paragraph_of_its_own_weighs_in_the_substance() -> 
     assert codes(SHORE, SPILL) == ["QP301"]
     assert codes(replace(SHORE, chars=0), SPILL) == ["QP300"]
     assert codes(replace(SHORE, group_score=0.2), replace(SPILL, group_score=0.9)) == ["QP300"]
+
+
+def test_one_generic_word_beside_secrets_is_no_article_17_fact() -> None:
+    """A calibration report's "as a result" (салдарынан, one generic 17.1.1 cue of weight 1.0)
+    in a paragraph of its own is no Article 17 fact beside the secrets; two cues are, and so
+    is one where the classifier reads Article 17 facts clearly (group score 0.7)."""
+    secret = replace(SHORE, item="12.8", article="12", score=0.82, group_score=0.85, chars=650)
+    word = CategoryMatch("17", "17.1.1", 0.30, (Evidence(1, "салдарынан"),), weight=1.0,
+                         group_score=0.56, chars=140)
+    assert codes(secret, word) == []
+    assert codes(secret, replace(word, weight=2.5)) == ["QP301"]
+    assert codes(secret, replace(word, group_score=0.7)) == ["QP301"]
