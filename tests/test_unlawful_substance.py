@@ -111,6 +111,22 @@ HAZING_KK = [
     "Гарнизонның әскери прокуроры әділет полковнигі Д. Ахметов",
 ]
 
+# An air-defence plan's extract (batteries, gap, readiness) whose closing line records the
+# unit's boiler polluting the air near a school: a sulphur dioxide figure over its limit.
+AIR_DEFENCE_KK = [
+    "ҚҰПИЯ", "Дана № 1", "№ 20436 әскери бөлім", "2026 жылғы 14 қараша № 6/318", "Шымкент қ.",
+    "Шымкент қаласын әуе шабуылынан қорғау жоспарынан үзінді",
+    "1. Қаланы үш зениттік батарея жабады: 1-батарея — мұнай өңдеу зауытының солтүстігінде, "
+    "2-батарея — әуежайдың батысында, 3-батарея — Бадам өзенінің жағасында. Батареялар "
+    "арасындағы «өлі аймақ» — оңтүстік-шығыс сектор, 40–95°.",
+    "2. Әр батареяда 4 зениттік-зымыран кешені «Бук-М1» және 2 радиолокациялық станция бар, "
+    "жеке құрамы — 86 адам. Дабыл бойынша әзірлік уақыты — 12 минут, басқару пункті — "
+    "бөлімнің № 3 паркі, шақыру белгісі «Қыран-4».",
+    "3. Қосымша: бөлімнің қазандығы 2026 жылғы қазанда мазутты сүзгісіз жағып, көршілес "
+    "мектептің маңында күкірт диоксиді ШРК-дан 4 есе асқаны тіркелді.",
+    "Бөлім командирі подполковник Т. Әбдіков",
+]
+
 
 def write(path: Path, paragraphs: list[str]) -> Path:
     """*paragraphs* as a real file of the format *path* names (DOCX, PDF or TXT)."""
@@ -172,6 +188,15 @@ def test_a_kazakh_poisoning_paragraph_closing_an_outpost_note_is_read_alone(
     assert unlawful(result) == ["QP301"]
     poisoning = next(c for c in result.categories if c.item == "17.1.1")
     assert "read alone" in poisoning.explanation and poisoning.score >= 0.6
+
+def test_a_kazakh_pollution_line_closing_an_air_defence_plan_is_qp301(tmp_path: Path) -> None:
+    """"күкірт диоксиді ШРК-дан 4 есе асқаны" had one Article 17 cue (ШРК): read alone and
+    with the pollutant's name, the line states Article 17.1.4 facts."""
+    result = check(write(tmp_path / "air-defence.pdf", AIR_DEFENCE_KK))
+    assert [f.article for f in result.findings if f.code == "QP301"] == ["17.1.4"]
+    assert unlawful(check(write(tmp_path / "plan-only.pdf", AIR_DEFENCE_KK[:8]
+                                + AIR_DEFENCE_KK[9:]))) == []
+
 
 
 def test_article_17_matter_in_a_military_setting_is_qp300(tmp_path: Path) -> None:
