@@ -55,8 +55,7 @@ def page_runs(pdf: pdfium.PdfDocument, index: int, force: bool = False
             raise ExtractError(f"the text of page {index + 1} cannot be read")
         try:
             textpage = _TextPage(raw)
-            runs = [(index + 1, text, (left, height - top, right, height - bottom), height)
-                    for text, (left, bottom, right, top) in _runs(textpage, width, height)]
+            runs = _runs(textpage, index + 1, width, height)
             chars = sum(len(r[1]) for r in runs)  # runs are stripped: no blank run counts
             why: str | None = None
             if chars == 0:
@@ -185,59 +184,72 @@ def _same_line(a: Rect, b: Rect) -> bool:
     return overlap > 0.5 * min(a[3] - a[1], b[3] - b[1]) and b[0] >= a[2] - 1
 
 
-def _runs(textpage: _TextPage, width: float, height: float) -> list[tuple[str, Rect]]:
+def _runs(textpage: _TextPage, page: int, width: float, height: float) -> list[Run]:
+    """The page's runs: (page, text, bbox from the top-left corner, page height)."""
     full = textpage.get_text_range()
     rects = textpage.rects()
     groups: list[list[Rect]] = []
     last: Rect | None = None
-    for rect in rects:  # _same_line(last, rect), written out: it runs for every rectangle
-        if last is not None and (min(last[3], rect[3]) - max(last[1], rect[1]) > 0.5 * min(
-                last[3] - last[1], rect[3] - rect[1]) and rect[0] >= last[2] - 1):
+    for rect in rects:  # _same_line(last, rect), written out: it runs for every rectangle;
+        # its horizontal test first, which settles most pairs (a line starts left of where
+        # the line before it ended)
+        if last is not None and rect[0] >= last[2] - 1 and (min(last[3], rect[3]) - max(
+                last[1], rect[1]) > 0.5 * min(last[3] - last[1], rect[3] - rect[1])):
             groups[-1].append(rect)
         else:
             groups.append([rect])
         last = rect
     split = full.split("\r\n")
-    lines: list[tuple[int, str]] = []
+    lines: list[tuple[int, str, str]] = []  # start, line, its text stripped
     pos = 0
     for line in split:
-        if line.strip():
-            lines.append((pos, line))
+        text = line.strip()
+        if text:
+            lines.append((pos, line, text))
         pos += len(line) + 2
-    if len(full) == textpage.count_chars() and len(groups) == len(lines):
-        if len(groups) == len(rects):  # one rectangle a line: the common case, kept quick
-            out = []
-            for (start, line), group in zip(lines, groups, strict=True):
-                rect = group[0]
-                if _too_wide(line, rect):
-                    out.extend(_split_gaps(textpage, start, line))
-                else:
-                    out.append((line.strip(), rect))
-            return out
-        out = []
-        for (start, line), group in zip(lines, groups, strict=True):
-            if len(group) == 1:  # the line is the rectangle's text
-                out.append((line.strip(), group[0]))
-                continue
-            cuts = [start]
-            for rect in group[1:]:
-                mid = (rect[1] + rect[3]) / 2
-                at = textpage.get_index(rect[0] + 0.5, mid, 1.5, 1.5)
-                if at is None or not cuts[-1] < at < start + len(line):
-                    break
-                cuts.append(at)
-            if len(cuts) == len(group):
-                cuts.append(start + len(line))
-                for rect, a, b in zip(group, cuts, cuts[1:], strict=False):
-                    if full[a:b].strip():
-                        out.append((full[a:b].strip(), rect))
-                continue
-            for rect in group:
-                text = " ".join(textpage.get_text_bounded(*rect).split())
-                if text:
-                    out.append((text, rect))
+    if len(full) != textpage.count_chars() or len(groups) != len(lines):
+        return _flipped(page, height, _bounded(textpage, full, rects, width, height))
+    out: list[Run] = []
+    if len(groups) == len(rects):  # one rectangle a line: the common case, kept quick
+        for (start, line, text), (rect,) in zip(lines, groups, strict=True):
+            left, bottom, right, top = rect
+            size = top - bottom
+            if size > 0 and (right - left) > 0.9 * size * len(text) + 4 * size:  # _too_wide
+                out.extend(_flipped(page, height, _split_gaps(textpage, start, line)))
+            else:
+                out.append((page, text, (left, height - top, right, height - bottom), height))
         return out
-    return _bounded(textpage, full, rects, width, height)
+    for (start, line, text), group in zip(lines, groups, strict=True):
+        if len(group) == 1:  # the line is the rectangle's text
+            left, bottom, right, top = group[0]
+            out.append((page, text, (left, height - top, right, height - bottom), height))
+            continue
+        cuts = [start]
+        for rect in group[1:]:
+            mid = (rect[1] + rect[3]) / 2
+            at = textpage.get_index(rect[0] + 0.5, mid, 1.5, 1.5)
+            if at is None or not cuts[-1] < at < start + len(line):
+                break
+            cuts.append(at)
+        pieces: list[tuple[str, Rect]] = []
+        if len(cuts) == len(group):
+            cuts.append(start + len(line))
+            for rect, a, b in zip(group, cuts, cuts[1:], strict=False):
+                if full[a:b].strip():
+                    pieces.append((full[a:b].strip(), rect))
+        else:
+            for rect in group:
+                piece = " ".join(textpage.get_text_bounded(*rect).split())
+                if piece:
+                    pieces.append((piece, rect))
+        out.extend(_flipped(page, height, pieces))
+    return out
+
+
+def _flipped(page: int, height: float, pieces: list[tuple[str, Rect]]) -> list[Run]:
+    """Runs of *pieces* (text, pdfium rectangle): the rectangle as a bbox from the top."""
+    return [(page, text, (left, height - top, right, height - bottom), height)
+            for text, (left, bottom, right, top) in pieces]
 
 
 def _too_wide(line: str, rect: Rect) -> bool:
