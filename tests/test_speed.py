@@ -278,3 +278,36 @@ print(len(results), results[0] is not None, results[1] is None, two == one, fail
     count, ran, fell, same, same_failed, marks = _fresh(code).split()
     assert (count, ran, fell, same, same_failed) == ("2", "True", "True", "True", "True")
     assert int(marks) == 9  # every page's stamp is a marking
+
+
+def test_bounded_text_in_one_call_is_the_text_of_two(tmp_path: Path) -> None:
+    """pdfium's text within a rectangle, asked for once with a buffer as large as the page
+    (where this pdfium ends what it copies with a zero), is what asking for its size and then
+    for the text gives, rectangle by rectangle."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    from qupia.extract import pdf_text
+
+    pdf = pdfium.PdfDocument(str(_pdf(tmp_path / "p.pdf", 2)))
+    try:
+        page = pdfium_c.FPDF_LoadPage(pdf.raw, 1)
+        raw = pdfium_c.FPDFText_LoadPage(page)
+        textpage = pdf_text._TextPage(raw)
+        rects = textpage.rects()
+        texts = []
+        for rect in rects:
+            texts.append(textpage.get_text_bounded(*rect))
+            left, bottom, right, top = rect
+            size = pdfium_c.FPDFText_GetBoundedText(raw, left, top, right, bottom, None, 0)
+            buffer = (ctypes.c_ushort * max(1, size))()
+            pdfium_c.FPDFText_GetBoundedText(raw, left, top, right, bottom, buffer, size)
+            assert texts[-1] == ctypes.string_at(buffer, 2 * size).decode("utf-16-le")
+        assert pdf_text._TERMINATED[0] is not None  # learnt from the first answer
+        assert "ҚҰПИЯ" in texts and any("жол 20" in t for t in texts)
+        pdfium_c.FPDFText_ClosePage(raw)
+        pdfium_c.FPDF_ClosePage(page)
+    finally:
+        pdf.close()

@@ -127,6 +127,11 @@ def _drawn(page: object, area: float) -> tuple[bool, float]:
     return drawn, (covered / area if area > 0 else 0.0)
 
 
+#: whether this pdfium's FPDFText_GetBoundedText copies the text and then a zero (learnt from
+#: its first answer that has text: [None] until then)
+_TERMINATED: list[bool | None] = [None]
+
+
 class _TextPage:
     """The pdfium text-page calls qupia makes, through pypdfium2's raw API: its helper objects
     (a finaliser to register and detach for every page and text page, new ctypes values for
@@ -135,6 +140,7 @@ class _TextPage:
     def __init__(self, raw: object) -> None:
         self.raw = raw
         self._box = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
+        self._buffer: ctypes.Array[ctypes.c_ushort] | None = None
 
     def count_chars(self) -> int:
         return max(0, pdfium_c.FPDFText_CountChars(self.raw))
@@ -163,11 +169,27 @@ class _TextPage:
         return index if index >= 0 else None
 
     def get_text_bounded(self, left: float, bottom: float, right: float, top: float) -> str:
+        """The text pdfium finds within the rectangle. Each call makes pdfium look at every
+        character of the page, so where this pdfium is known to copy its text with a
+        terminating zero (:data:`_TERMINATED`), one call with a buffer large enough for the
+        page is made, not one for the size and one for the text."""
+        if _TERMINATED[0]:
+            if self._buffer is None:
+                self._buffer = (ctypes.c_ushort * (2 * self.count_chars() + 16))()
+            size = len(self._buffer)
+            copied = pdfium_c.FPDFText_GetBoundedText(self.raw, left, top, right, bottom,
+                                                      self._buffer, size)
+            if 0 < copied < size:  # all of it, with its terminator
+                return ctypes.string_at(self._buffer, 2 * (copied - 1)).decode(
+                    "utf-16-le", "ignore")
         count = pdfium_c.FPDFText_GetBoundedText(self.raw, left, top, right, bottom, None, 0)
         if count <= 0:
             return ""
-        buffer = (ctypes.c_ushort * count)()
-        pdfium_c.FPDFText_GetBoundedText(self.raw, left, top, right, bottom, buffer, count)
+        buffer = (ctypes.c_ushort * (count + 1))()
+        copied = pdfium_c.FPDFText_GetBoundedText(self.raw, left, top, right, bottom, buffer,
+                                                  count + 1)
+        if _TERMINATED[0] is None:
+            _TERMINATED[0] = copied == count + 1 and buffer[count] == 0
         return ctypes.string_at(buffer, 2 * count).decode("utf-16-le", "ignore")
 
     def get_charbox(self, index: int) -> Rect:
