@@ -71,19 +71,53 @@ class Scanned:
     stamp_lines: tuple[int, ...]
 
 
+#: a stream up to this many characters is judged once per document for each text it has: a
+#: long document repeats its header and footer (its stamp block) page after page
+REPEATED_CHARS = 2_000
+
+#: what :func:`_judge` finds in one stream: its matches' spans, each hit as (start, end, form,
+#: stamp, text, the block it starts in as a place in the stream, requisites), stamp lines
+Judged = tuple[tuple[tuple[int, int], ...],
+               tuple[tuple[int, int, int, bool, str, int, Requisites | None], ...],
+               tuple[int, ...]]
+
+
 def scan(stream: Stream, index: int, pack: Pack, offsets: list[int],
-         read: dict[str, Requisites] | None = None, ocr: bool = True) -> Scanned | None:
+         read: dict[str, Requisites] | None = None, ocr: bool = True,
+         seen: dict[tuple[object, ...], Judged] | None = None) -> Scanned | None:
     """Every match of the pack in one stream, judged a stamp or a mention; None when there is
     none. *read*: the requisites of stamp blocks already read in this document (a long
     document's stamp blocks repeat page after page), filled in here; *ocr*: whether any
-    block of the document was read by OCR."""
+    block of the document was read by OCR; *seen*: what earlier short streams of the document
+    gave (:data:`REPEATED_CHARS`), filled in here: a stream with the same region, text and
+    block starts gives the same."""
+    fuzzy = ocr and any(b.ocr for b in stream.blocks)
+    if seen is not None and len(stream.text) <= REPEATED_CHARS:
+        key = (stream.region, stream.text, stream.starts, fuzzy)
+        judged = seen.get(key)
+        if judged is None:
+            judged = seen[key] = _judge(stream, pack, read, fuzzy)
+    else:
+        judged = _judge(stream, pack, read, fuzzy)
+    found, hits, stamp_lines = judged
+    if not found:
+        return None
+    spans = [span for a, b in found for span in global_spans(stream, a, b, offsets)]
+    return Scanned(index, tuple(Hit(start, end, form, stamp, text, stream.ids[at], own)
+                                for start, end, form, stamp, text, at, own in hits),
+                   tuple(spans), stamp_lines)
+
+
+def _judge(stream: Stream, pack: Pack, read: dict[str, Requisites] | None,
+           fuzzy: bool) -> Judged:
+    """:func:`scan`'s work on one stream, in the stream's own terms (no block of the document
+    named, no offset in its text)."""
     read = {} if read is None else read
     matches: list[Any] = list(pack.matcher.finditer(stream.folded))
-    if ocr and any(b.ocr for b in stream.blocks):
+    if fuzzy:
         matches = with_fuzzy(pack, stream, matches)
     if not matches:
-        return None
-    spans = [span for m in matches for span in global_spans(stream, m.start(), m.end(), offsets)]
+        return (), (), ()
     pieces, last = [], 0
     for m in matches:  # the stream with every match blanked (matches do not overlap)
         pieces += [stream.folded[last : m.start()], " " * (m.end() - m.start())]
@@ -108,17 +142,19 @@ def scan(stream: Stream, index: int, pack: Pack, offsets: list[int],
             own = read.get(window)
             if own is None:
                 own = read[window] = read_requisites(window, pack)
-        hits.append(Hit(start, end, form_id, stamp, " ".join(stream.text[start:end].split()),
-                        stream.ids[at], own))
-    return Scanned(index, tuple(hits), tuple(spans), tuple(stamp_lines))
+        hits.append((start, end, form_id, stamp, " ".join(stream.text[start:end].split()), at,
+                     own))
+    return (tuple((m.start(), m.end()) for m in matches), tuple(hits), tuple(stamp_lines))
 
 
 def _scan_part(doc: Document, folded: list[str], groups: list[tuple[int, Region, list[int]]],
                lo: int, hi: int, pack: Pack, offsets: list[int], ocr: bool) -> list[Scanned]:
     out = []
     read: dict[str, Requisites] = {}
+    seen: dict[tuple[object, ...], Judged] = {}
     for index in range(lo, hi):
-        got = scan(make_stream(doc, folded, *groups[index]), index, pack, offsets, read, ocr)
+        got = scan(make_stream(doc, folded, *groups[index]), index, pack, offsets, read, ocr,
+                   seen)
         if got is not None:
             out.append(got)
     return out
