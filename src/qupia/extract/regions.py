@@ -61,8 +61,12 @@ def assign_regions(
         top_keys, bottom_keys = counts if counts is not None else repeat_counts(runs)
     needed = max(2, (pages * 2 + 2) // 3) if pages > 1 else 10**9
     by_page: dict[int, list[int]] = {}
-    for i, run in enumerate(runs):
-        by_page.setdefault(run[0], []).append(i)
+    last_page, indices = None, []
+    for i, run in enumerate(runs):  # runs come page by page: a page's list is looked up once
+        if run[0] != last_page:
+            last_page = run[0]
+            indices = by_page.setdefault(last_page, [])
+        indices.append(i)
     regions = [Region.BODY] * len(runs)
     tops = [run[2][1] for run in runs]
     bottoms = [-run[2][3] for run in runs]
@@ -74,11 +78,9 @@ def assign_regions(
               if regions[i] is Region.BODY]
         for i in _edge(runs, up, bottom_keys, needed, top=False):
             regions[i] = Region.FOOTER
-    if flags is None:
-        return [
-            Block(text=text, page=page, region=region, bbox=box)
-            for (page, text, box, _), region in zip(runs, regions, strict=True)
-        ]
+    if flags is None:  # (positional arguments: a tenth quicker for tens of thousands of runs)
+        return [Block(text, page, region, box)
+                for (page, text, box, _), region in zip(runs, regions, strict=True)]
     # OCR'd runs (flags: read by OCR, drawn in a frame): a framed run in the body is a box
     return [
         Block(text=text, page=page, bbox=box, ocr=ocr,

@@ -37,13 +37,18 @@ def stream_groups(doc: Document) -> list[tuple[int, Region, list[int]]]:
     """(page, region, the indices of its blocks) of each stream of *doc*, in page order,
     then the regions a reader meets first."""
     groups: dict[tuple[int, Region], list[int]] = {}
+    page, region, ids = None, None, []
     for index, block in enumerate(doc.blocks):
-        key = (block.page, block.region)
-        ids = groups.get(key)
-        if ids is None:
-            groups[key] = [index]
-        else:
-            ids.append(index)
+        # blocks come page by page, a region's often one after another: the list is looked
+        # up when the page or the region changes
+        if block.page != page or block.region is not region:
+            page, region = block.page, block.region
+            key = (page, region)
+            found = groups.get(key)
+            if found is None:
+                found = groups[key] = []
+            ids = found
+        ids.append(index)
     rank = {r: i for i, r in enumerate(Region)}
     order = sorted(groups, key=lambda k: (k[0], rank[k[1]]))
     return [(page, region, groups[(page, region)]) for page, region in order]
