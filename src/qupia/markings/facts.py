@@ -38,6 +38,7 @@ from qupia.markings.stamps import (
 )
 from qupia.markings.streams import Stream, global_spans, make_stream, stream_groups, words_of
 from qupia.model import Block, Document, Level, Marking, MarkingFacts, Region, Requisites
+from qupia.startup import gc_paused
 from qupia.text.fold import fold_blocks
 
 #: The Law "On State Secrets" took effect on 15 March 1999; marks on older documents are legacy.
@@ -194,7 +195,16 @@ def _cut(doc: Document, groups: list[tuple[int, Region, list[int]]], offsets: li
 
 
 def detect(doc: Document, pack: Pack, folded: list[str] | None = None) -> MarkingFacts:
-    """The markings of *doc*; *folded* is :func:`fold_blocks` of it when already made."""
+    """The markings of *doc*; *folded* is :func:`fold_blocks` of it when already made.
+
+    The garbage collector is paused meanwhile: the streams, matches and hits of a long
+    document are many objects and no garbage, and its passes walked the document's blocks
+    again and again."""
+    with gc_paused():
+        return _detect(doc, pack, folded)
+
+
+def _detect(doc: Document, pack: Pack, folded: list[str] | None) -> MarkingFacts:
     folded = folded if folded is not None else fold_blocks(doc)
     groups = stream_groups(doc)
     offsets = list(itertools.accumulate((len(b.text) + 1 for b in doc.blocks[:-1]), initial=0))
