@@ -127,6 +127,19 @@ def _drawn(page: object, area: float) -> tuple[bool, float]:
     return drawn, (covered / area if area > 0 else 0.0)
 
 
+_SHARED: list[ctypes.Array[ctypes.c_ushort]] = []
+
+
+def _units(size: int) -> ctypes.Array[ctypes.c_ushort]:
+    """A buffer of at least *size* UTF-16 units, shared by every call in this process (each
+    call reads back only what pdfium wrote into it). One buffer, of a power of two units: a
+    ctypes array type of a new length is a new class, about 70 µs to make, and every page
+    has its own number of characters."""
+    if not _SHARED or len(_SHARED[0]) < size:
+        _SHARED[:] = [(ctypes.c_ushort * (1 << max(12, (size - 1).bit_length())))()]
+    return _SHARED[0]
+
+
 #: whether this pdfium's FPDFText_GetBoundedText copies the text and then a zero (learnt from
 #: its first answer that has text: [None] until then)
 _TERMINATED: list[bool | None] = [None]
@@ -140,7 +153,6 @@ class _TextPage:
     def __init__(self, raw: object) -> None:
         self.raw = raw
         self._box = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
-        self._buffer: ctypes.Array[ctypes.c_ushort] | None = None
 
     def count_chars(self) -> int:
         return max(0, pdfium_c.FPDFText_CountChars(self.raw))
@@ -150,7 +162,7 @@ class _TextPage:
         count = self.count_chars()
         if not count:
             return ""
-        buffer = (ctypes.c_ushort * (count + 1))()
+        buffer = _units(count + 1)
         written = pdfium_c.FPDFText_GetText(self.raw, 0, count, buffer)
         return ctypes.string_at(buffer, 2 * max(0, written - 1)).decode("utf-16-le", "ignore")
 
@@ -174,14 +186,12 @@ class _TextPage:
         terminating zero (:data:`_TERMINATED`), one call with a buffer large enough for the
         page is made, not one for the size and one for the text."""
         if _TERMINATED[0]:
-            if self._buffer is None:
-                self._buffer = (ctypes.c_ushort * (2 * self.count_chars() + 16))()
-            size = len(self._buffer)
+            buffer = _units(2 * self.count_chars() + 16)
+            size = len(buffer)
             copied = pdfium_c.FPDFText_GetBoundedText(self.raw, left, top, right, bottom,
-                                                      self._buffer, size)
+                                                      buffer, size)
             if 0 < copied < size:  # all of it, with its terminator
-                return ctypes.string_at(self._buffer, 2 * (copied - 1)).decode(
-                    "utf-16-le", "ignore")
+                return ctypes.string_at(buffer, 2 * (copied - 1)).decode("utf-16-le", "ignore")
         count = pdfium_c.FPDFText_GetBoundedText(self.raw, left, top, right, bottom, None, 0)
         if count <= 0:
             return ""
