@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -39,7 +39,6 @@ from qupia.markings.stamps import (
 from qupia.markings.streams import Stream, global_spans, make_stream, stream_groups, words_of
 from qupia.model import Block, Document, Level, Marking, MarkingFacts, Region, Requisites
 from qupia.startup import gc_paused
-from qupia.text.fold import fold
 
 #: The Law "On State Secrets" took effect on 15 March 1999; marks on older documents are legacy.
 LAW_DATE = date(1999, 3, 15)
@@ -151,9 +150,8 @@ def _judge(stream: Stream, pack: Pack, read: dict[str, Requisites] | None,
 def _scan_part(doc: Document, folded: list[str] | None,
                groups: list[tuple[int, Region, list[int]]], lo: int, hi: int, pack: Pack,
                offsets: list[int], ocr: bool) -> list[Scanned]:
-    """:func:`scan` of streams lo … hi-1; their blocks are folded here when *folded* is None."""
-    if folded is None:
-        folded = _fold_streams(doc, groups, range(lo, hi))
+    """:func:`scan` of streams lo … hi-1 (each stream folded by :func:`.streams.make_stream`
+    when *folded* is None)."""
     out = []
     read: dict[str, Requisites] = {}
     seen: dict[tuple[object, ...], Judged] = {}
@@ -165,30 +163,13 @@ def _scan_part(doc: Document, folded: list[str] | None,
     return out
 
 
-def _fold_streams(doc: Document, groups: list[tuple[int, Region, list[int]]],
-                  indices: Iterable[int]) -> list[str]:
-    """:func:`qupia.text.fold.fold_blocks` of the blocks of the streams *indices* only (an
-    empty string in the other places): what one of the two processes that scan a long
-    document reads. Folding keeps each character's place and never looks past a newline, so
-    a block folds the same among any other blocks."""
-    ids = [i for index in indices for i in groups[index][2]]
-    texts = [doc.blocks[i].text for i in ids]
-    whole = fold("\n".join(texts))
-    out = [""] * len(doc.blocks)
-    pos = 0
-    for i, text in zip(ids, texts, strict=True):
-        out[i] = whole[pos : pos + len(text)]
-        pos += len(text) + 1
-    return out
-
-
 def scan_all(doc: Document, folded: list[str] | None,
              groups: list[tuple[int, Region, list[int]]], pack: Pack, offsets: list[int]
              ) -> list[Scanned]:
     """:func:`scan` of every stream, in order. From :data:`SPLIT_CHARS` characters and with a
     second core, a forked helper scans the streams of the second half of the text meanwhile
     (:mod:`qupia.extract.pages`); if it fails, they are scanned here. Without *folded*, each
-    process folds the blocks it scans."""
+    process folds the streams it scans."""
     from qupia.extract import pages
 
     ocr = any(b.ocr for b in doc.blocks)
@@ -235,9 +216,6 @@ def _detect(doc: Document, pack: Pack, folded: list[str] | None) -> MarkingFacts
     # The streams of the first and the last page: the document's date and the requisites a
     # first page's stamp block lends are read there.
     last = max((page for page, _, _ in groups), default=1)
-    if folded is None:  # each scanning process folded what it read: these are folded again
-        folded = _fold_streams(doc, groups, (index for index, group in enumerate(groups)
-                                             if group[0] in (1, last)))
     edge = [(index, make_stream(doc, folded, *group)) for index, group in enumerate(groups)
             if group[0] in (1, last)]
     place = {index: k for k, (index, _) in enumerate(edge)}

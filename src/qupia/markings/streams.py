@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import regex
 
 from qupia.model import Block, Document, Region
+from qupia.text.fold import fold
 
 _TOKEN = regex.compile(r"[\w]+(?:[.\-][\w]+)*")
 _SEGMENT = regex.compile(r"\t| {3,}")
@@ -54,14 +55,18 @@ def stream_groups(doc: Document) -> list[tuple[int, Region, list[int]]]:
     return [(page, region, groups[(page, region)]) for page, region in order]
 
 
-def make_stream(doc: Document, folded: list[str], page: int, region: Region, ids: list[int]
-                ) -> Stream:
-    """The stream of the blocks *ids* of *doc* (:func:`stream_groups`)."""
+def make_stream(doc: Document, folded: list[str] | None, page: int, region: Region,
+                ids: list[int]) -> Stream:
+    """The stream of the blocks *ids* of *doc* (:func:`stream_groups`); *folded*: each block's
+    text folded (:func:`qupia.text.fold.fold_blocks`), else the stream's text is folded here
+    (the same: folding keeps each character's place and never looks past a newline)."""
     blocks = tuple(map(doc.blocks.__getitem__, ids))
     lengths = [len(b.text) + 1 for b in blocks]
     starts = tuple(itertools.accumulate(lengths[:-1], initial=0)) if blocks else ()
-    return Stream(page, region, "\n".join([b.text for b in blocks]),
-                  "\n".join(map(folded.__getitem__, ids)), starts, blocks, tuple(ids))
+    text = "\n".join([b.text for b in blocks])
+    return Stream(page, region, text,
+                  "\n".join(map(folded.__getitem__, ids)) if folded is not None else fold(text),
+                  starts, blocks, tuple(ids))
 
 
 def global_spans(stream: Stream, start: int, end: int, offsets: list[int]
