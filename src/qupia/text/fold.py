@@ -104,8 +104,15 @@ def fold(text: str) -> str:
     text = text.lower()
     for old, new in _ALWAYS:
         text = text.replace(old, new)
-    for ch in set(_RARE_CLASS.findall(text)):
+    # each rare character met is replaced everywhere at once, and the search goes on from
+    # there: no replacement is itself rare, so one pass finds the next one (where a list of
+    # every quote and dash of a long text cost more than the replacing)
+    search = _RARE_CLASS.search
+    found = search(text)
+    while found is not None:
+        ch = found.group()
         text = text.replace(ch, _RARE[ch])
+        found = search(text, found.start())
     return text
 
 
