@@ -87,7 +87,9 @@ corpus: setup
 	$(BIN)/python corpus/build.py corpus/src corpus/build
 
 # Retrain the content classifier and its calibration (train split; thresholds on dev, then
-# chosen again on dev by the family micro-F1 of qupia eval: models/choose_thresholds.py).
+# chosen again on dev by the family micro-F1 of qupia eval among points that leave the law
+# texts and as many dev hard negatives clean as the kept model: models/choose_thresholds.py).
+# models/select_content.py compares training methods on dev (how the method was chosen).
 model: corpus
 	$(BIN)/python models/train_content.py
 	$(BIN)/python models/choose_thresholds.py
