@@ -96,6 +96,9 @@ def _items_latin(text: str) -> set[str]:
         ("рация арнасы сол 3-арна ма?", "11.17"),
         ("мемлекеттік құпияларға рұқсаты бар 64 қызметкер", "14.16"),
         ("жанама электромагниттік сәулеленуін өлшеу", "14.17"),
+        ("мобилизация болса, наш парк отдаёт 18 машин", "11.5"),
+        ("ертең 06:00-де кілттер ауысады", "14.10"),
+        ("резервтік пароль «Тұмар-77»", "14.10"),
     ],
 )
 def test_informal_cues(text: str, item: str) -> None:
@@ -110,6 +113,8 @@ def test_informal_cues(text: str, item: str) -> None:
         ("negizgi 38,425 MGs, qosalqy 41,650 MGs", "11.16"),
         ("sıgnalızasıa 2 aıdan beri óshik, 4-munara jaryqsyz", "11.13"),
         ("J+4 saǵatta aýdandyq stadıonǵa", "11.5"),
+        ("jumyldyrý bolsa sharýashylyqtan 9 KamAZ beriledi", "11.5"),
+        ("128 bittik kilti bar, kilt 30 künde bir ret auysady", "14.10"),
     ],
 )
 def test_kazakh_latin_reaches_the_cyrillic_cues(text: str, item: str) -> None:
