@@ -9,7 +9,8 @@ category) and the texts without one that were flagged. Dev only: the test split 
 Run: ``make eval-long`` (or ``python corpus/longdocs.py``). Seeded: the same texts each run.
 ``--pdf`` writes the same texts as PDF files instead (rendered as the corpus renders a PDF,
 each document a paragraph of its own), so the file is read by its layout, not by its blank
-lines.
+lines. ``--ids`` also names the disclosures missed and the documents of each text without one
+that was flagged.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> int:
     pdf = "--pdf" in sys.argv[1:]
+    ids = "--ids" in sys.argv[1:]
     from qupia.engine import check_file
     from qupia.extract import extract
     from qupia.markings import detect, load
@@ -71,12 +73,18 @@ def main() -> int:
                 fill = [text(r) for r in rng.sample(pool, 10)]
                 path = write(Path(tmp) / f"with-{k}.txt", [*fill[:5], text(row), *fill[5:]])
                 result = check_file(path, settings)
-                found += any(c.article != "17" for c in result.categories)
+                hit = any(c.article != "17" for c in result.categories)
+                found += hit
+                if ids and not hit:
+                    print(f"  missed: {row['id']}")
             for k in range(len(disclosures)):
-                path = write(Path(tmp) / f"without-{k}.txt",
-                             [text(r) for r in rng.sample(pool, 11)])
+                members = rng.sample(pool, 11)
+                path = write(Path(tmp) / f"without-{k}.txt", [text(r) for r in members])
                 result = check_file(path, settings)
-                flagged += any(c.article != "17" for c in result.categories)
+                items = [c.item for c in result.categories if c.article != "17"]
+                flagged += bool(items)
+                if ids and items:
+                    print(f"  flagged ({', '.join(items)}): {' '.join(r['id'] for r in members)}")
         n = len(disclosures)
         print(f"long {'PDF files' if pdf else 'texts'} from dev ({n} with a disclosure, "
               f"{n} without; {len(pool)} {what}): disclosures found {found} of {n}; "

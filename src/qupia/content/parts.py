@@ -12,6 +12,8 @@ import itertools
 import statistics
 from dataclasses import dataclass
 
+import numpy
+
 from qupia.content.matcher import Packs, Scan
 from qupia.content.prepared import Text
 from qupia.content.signals import Signals
@@ -20,6 +22,8 @@ from qupia.model import Block, Region
 SEGMENT = 2_000  # characters of a segment of a long document, read like a document of its own
 MAX_SEGMENTS = 16
 SECTION_MIN = 250  # characters of a block (paragraph, or a TXT file's part) read on its own
+SHORT_MIN = 100  # characters of the shortest run of short paragraphs read on its own
+RUN_MAX = 800  # characters a run of short paragraphs reaches at most
 LAW_BLOCK_MIN = 250  # the same in a file laid out as law, which is read in its blocks alone
 
 
@@ -142,28 +146,75 @@ def sections(text: Text, least: int = SECTION_MIN) -> list[tuple[int, int]]:
     return sorted({(a, b) for a, b in [*spans, *joined] if least <= b - a <= SEGMENT * 2})
 
 
+def short_runs(text: Text, least: int = SHORT_MIN, most: int = RUN_MAX
+               ) -> list[tuple[int, int]]:
+    """The places of a long text where a short disclosure may stand whole but no section
+    (:func:`sections`) holds it: from each paragraph shorter than SECTION_MIN, the run of it
+    and the short paragraphs after it, up to *most* characters, when the run has *least* or
+    more (a message of two lines; a heading and the rows of a table, each a paragraph of a
+    DOCX or a PDF's layout). [] for a short text."""
+    if len(text.folded) <= SEGMENT * 2:
+        return []
+    spans = paragraphs(text)
+    out = set()
+    for k, (start, end) in enumerate(spans):
+        if end - start >= SECTION_MIN:
+            continue
+        j = k
+        while j + 1 < len(spans) and spans[j + 1][1] - spans[j + 1][0] < SECTION_MIN and \
+                spans[j + 1][1] - start <= most:
+            j += 1
+        if spans[j][1] - start >= least:
+            out.add((start, spans[j][1]))
+    return sorted(out)
+
+
 def best_segments(text: Text, packs: Packs, scan: Scan, signals: Signals | None = None,
                   blocks_only: bool = False) -> list[tuple[int, int]]:
     """The parts to read on their own: the segments (all, or the MAX_SEGMENTS that rank
-    first), and the sections (:func:`sections`, likewise); with *blocks_only* the
-    blocks of LAW_BLOCK_MIN characters or more alone (a file laid out as law: a document
-    pasted whole between its articles is a block of its own, while a segment cut across the
-    law joins the fragments its layout leaves between the law blocks). A part ranks by its
-    cue weight times one plus its disclosure signals (*signals*' specific ones: unit
-    numbers, frequencies, call signs…): a short report of a unit's strength and call signs
-    outranks a long news story that names more topics."""
+    first), the sections (:func:`sections`, likewise) and the short runs (:func:`short_runs`
+    that hold a disclosure signal, likewise); with *blocks_only* no segments, and blocks of
+    LAW_BLOCK_MIN characters or more for sections (a file laid out as law: a document pasted whole between its
+    articles is a block of its own, while a segment cut across the law joins the fragments
+    its layout leaves between the law blocks). A part ranks by its cue weight times one plus
+    its disclosure signals (*signals*' specific ones: unit numbers, frequencies, call
+    signs…): a short report of a unit's strength and call signs outranks a long news story
+    that names more topics. A short run is read only with a disclosure signal of its own: a
+    few lines name a topic, and only figures, numbers or names make them a disclosure."""
     out = []
     least = LAW_BLOCK_MIN if blocks_only else SECTION_MIN
-    for parts in ([sections(text, least)] if blocks_only
-                  else [segments(text.folded), sections(text, least)]):
+    found: list[numpy.ndarray] = []  # where the disclosure signals start (counted once)
+
+    def counts(parts: list[tuple[int, int]]) -> numpy.ndarray:
+        if signals is None:
+            return numpy.zeros(len(parts))
+        if not found:
+            found.append(_signal_starts(signals, text))
+        at = found[0]
+        return numpy.searchsorted(at, [b for _, b in parts]) - \
+            numpy.searchsorted(at, [a for a, _ in parts])
+
+    kinds = [[], sections(text, least), short_runs(text)]
+    if not blocks_only:
+        kinds[0] = segments(text.folded)
+    for n, parts in enumerate(kinds):
+        if n == 2 and parts:  # short runs: only those with a disclosure signal
+            signal = counts(parts)
+            parts = [p for p, c in zip(parts, signal, strict=True) if c]
         if len(parts) <= MAX_SEGMENTS:
             out += parts
             continue
         weight = packs.spread(scan, parts)  # the scan features() matched: no second pass
         if signals is not None:
-            weight = [w * (1 + sum(signals.count(signals.specific, text.original[a:b],
-                                                 text.folded[a:b]).values()))
-                      if w > 0 else 0.0 for w, (a, b) in zip(weight, parts, strict=True)]
+            weight = [w * (1 + c) if w > 0 else 0.0
+                      for w, c in zip(weight, counts(parts), strict=True)]
         ranked = sorted(range(len(parts)), key=lambda k: -weight[k])[:MAX_SEGMENTS]
         out += [parts[k] for k in sorted(ranked) if weight[k] > 0]
     return out
+
+
+def _signal_starts(signals: Signals, text: Text) -> numpy.ndarray:
+    """Where each disclosure signal (*signals*' specific ones) matches in *text*, sorted."""
+    starts = [m.start() for s in signals.specific
+              for m in s.pattern.finditer(text.original if s.original else text.folded)]
+    return numpy.sort(numpy.asarray(starts, dtype=numpy.int64))
