@@ -24,6 +24,7 @@ MAX_SEGMENTS = 16
 SECTION_MIN = 250  # characters of a block (paragraph, or a TXT file's part) read on its own
 SHORT_MIN = 100  # characters of the shortest run of short paragraphs read on its own
 RUN_MAX = 800  # characters a run of short paragraphs reaches at most
+UNCOVERED = 200  # characters of a segment outside the sections and runs for it to be read
 LAW_BLOCK_MIN = 250  # the same in a file laid out as law, which is read in its blocks alone
 
 
@@ -171,12 +172,13 @@ def short_runs(text: Text, least: int = SHORT_MIN, most: int = RUN_MAX
 
 def best_segments(text: Text, packs: Packs, scan: Scan, signals: Signals | None = None,
                   blocks_only: bool = False) -> list[tuple[int, int]]:
-    """The parts to read on their own: the segments (all, or the MAX_SEGMENTS that rank
-    first), the sections (:func:`sections`, likewise) and the short runs (:func:`short_runs`
-    that hold a disclosure signal, likewise); with *blocks_only* no segments, and blocks of
-    LAW_BLOCK_MIN characters or more for sections (a file laid out as law: a document pasted whole between its
+    """The parts to read on their own, each kind all or the MAX_SEGMENTS that rank first:
+    the segments that reach where no section or short run does (:func:`_uncovered`), the
+    sections (:func:`sections`) and the short runs that hold a disclosure signal
+    (:func:`short_runs`). With *blocks_only* (a file laid out as law) no segments, and
+    sections of LAW_BLOCK_MIN characters or more: a document pasted whole between its
     articles is a block of its own, while a segment cut across the law joins the fragments
-    its layout leaves between the law blocks). A part ranks by its cue weight times one plus
+    its layout leaves between the law blocks. A part ranks by its cue weight times one plus
     its disclosure signals (*signals*' specific ones: unit numbers, frequencies, call
     signs…): a short report of a unit's strength and call signs outranks a long news story
     that names more topics. A short run is read only with a disclosure signal of its own: a
@@ -196,7 +198,7 @@ def best_segments(text: Text, packs: Packs, scan: Scan, signals: Signals | None 
 
     kinds = [[], sections(text, least), short_runs(text)]
     if not blocks_only:
-        kinds[0] = segments(text.folded)
+        kinds[0] = _uncovered(text.folded, segments(text.folded), [*kinds[1], *kinds[2]])
     for n, parts in enumerate(kinds):
         if n == 2 and parts:  # short runs: only those with a disclosure signal
             signal = counts(parts)
@@ -213,8 +215,26 @@ def best_segments(text: Text, packs: Packs, scan: Scan, signals: Signals | None 
     return out
 
 
+def _uncovered(folded: str, parts: list[tuple[int, int]], read: list[tuple[int, int]],
+               least: int = UNCOVERED) -> list[tuple[int, int]]:
+    """The *parts* with *least* characters (other than blanks) outside every span of *read*:
+    a segment that only joins paragraphs read on their own adds up the topic words of
+    several of them (a news story's, a statistics release's), and finds no disclosure that
+    one of them does not hold."""
+    if not parts or not read:
+        return parts
+    edge = numpy.zeros(len(folded) + 1, dtype=numpy.int32)
+    numpy.add.at(edge, [a for a, _ in read], 1)
+    numpy.add.at(edge, [b for _, b in read], -1)
+    outside = numpy.cumsum(edge[:-1]) == 0
+    codes = numpy.frombuffer(folded.encode("utf-32-le"), dtype=numpy.uint32)
+    outside &= (codes != 32) & (codes != 10)
+    before = numpy.concatenate(([0], numpy.cumsum(outside)))
+    return [(a, b) for a, b in parts if before[b] - before[a] >= least]
+
+
 def _signal_starts(signals: Signals, text: Text) -> numpy.ndarray:
     """Where each disclosure signal (*signals*' specific ones) matches in *text*, sorted."""
     starts = [m.start() for s in signals.specific
-              for m in s.pattern.finditer(text.original if s.original else text.folded)]
+              for m in s.pattern.finditer(text.original if s.original else text.for_model)]
     return numpy.sort(numpy.asarray(starts, dtype=numpy.int64))
