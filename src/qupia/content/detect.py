@@ -161,8 +161,11 @@ def analyse(
                 continue  # a block of the law itself (blanked)
             piece = part(text, start, end)
             if legal_act and laid_out and \
-                    not law.count(law.specific, piece.original, piece.for_model):
+                    not law.count(law.specific, piece.original, piece.folded) and \
+                    (piece.cyrillic is None or
+                     not law.count(law.specific, piece.original, piece.cyrillic)):
                 continue  # a PDF law's own prose, cut by its layout: no disclosure signal
+                # (on the folded text or, for Kazakh Latin, its Cyrillic reading)
             part_probs = predict(resources.nlp, piece.for_model)
             part_feats = features(resources.packs, resources.signals, piece, part_probs)
             scores, _ = decide(cal, part_feats, threshold)

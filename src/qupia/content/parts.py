@@ -234,7 +234,11 @@ def _uncovered(folded: str, parts: list[tuple[int, int]], read: list[tuple[int, 
 
 
 def _signal_starts(signals: Signals, text: Text) -> numpy.ndarray:
-    """Where each disclosure signal (*signals*' specific ones) matches in *text*, sorted."""
-    starts = [m.start() for s in signals.specific
-              for m in s.pattern.finditer(text.original if s.original else text.for_model)]
-    return numpy.sort(numpy.asarray(starts, dtype=numpy.int64))
+    """Where the disclosure signals (*signals*' specific ones) match in *text*, sorted: on
+    its folded text and, for Kazakh Latin, on its Cyrillic reading too (a signal's Latin
+    forms match the one, its Cyrillic forms the other)."""
+    readings = (text.folded,) if text.cyrillic is None else (text.folded, text.cyrillic)
+    starts = {m.start() for s in signals.specific
+              for t in ((text.original,) if s.original else readings)
+              for m in s.pattern.finditer(t)}
+    return numpy.asarray(sorted(starts), dtype=numpy.int64)
