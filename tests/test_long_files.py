@@ -165,3 +165,130 @@ def test_a_300_character_disclosure_in_a_40_page_pdf_is_found(tmp_path: Path,
     evidence = found[0].evidence[0]
     assert evidence.text[:20] in " ".join(disclosure.split())
     assert pages // 3 < evidence.page < pages * 2 // 3 + 2
+
+
+# A signals table of about 200 characters: a heading and three rows, each a paragraph of its
+# own in a DOCX (shorter than a section: read as a short run). Invented.
+SIGNALS_HEADING = "Байланыс жиіліктерінің кестесі (қаңтар–наурыз)"
+SIGNALS_ROWS = [["Желі", "Жиілік", "Шақыру белгісі"],
+                ["Батальон басқару желісі", "5,315 МГц", "«Бүркіт»"],
+                ["Артиллерия желісі", "6,270 МГц", "«Қылыш»"]]
+# the Kazakh disclosure above as a Kazakh Latin text (2021 alphabet), about 300 characters
+DISCLOSURE_KK_LATN = (
+    "Anyqtama. № 45812 äskeri bölimniñ 2-şi motoatqyştar batalony (410 adam, 31 birlik "
+    "BTR-82A, 6 minomet 2B11) 2026 jylğy 14 nauryzdan bastap Jaltyr auylynyñ mañyna "
+    "köşirildi; batalon pozitsialary 42-17 şarşysynda, komandalyq punkti 412,6 biiktiginde; "
+    "KP şaqyru belgisi — «Jağa-3», negizgi jiilik 41,250 MGts.")
+
+
+def test_short_paragraphs_are_read_as_runs_and_segments_only_where_nothing_else_reads(
+        tmp_path: Path) -> None:
+    """A heading and three short lines between long paragraphs are one short run (read when
+    it holds a disclosure signal); a segment that only joins paragraphs read on their own is
+    not read, one over a paragraph too long for a section is."""
+    from qupia.content import load_resources
+    from qupia.content.parts import SECTION_MIN, best_segments, sections, short_runs
+    from qupia.content.prepared import prepare
+    from qupia.markings import load
+
+    long_para = "Жалпы ақпарат туралы ұзын абзац, жаңалықтар мен түсініктемелер. " * 20
+    rows = ["Желі: батальон, жиілік 5,315 МГц", "Шақыру белгісі: «Бүркіт»",
+            "Артиллерия желісі: 6,270 МГц"]
+    quiet = ["Бірінші тармақ: жалпы ереже мен міндеттер.", "Екінші тармақ: жалпы ереже.",
+             "Үшінші тармақ: жалпы ереже бойынша атқарылатын жұмыстар."]
+    paragraphs = [long_para, SIGNALS_HEADING, *rows, long_para, *quiet, long_para,
+                  long_para * 4]
+    path = tmp_path / "long.txt"
+    path.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    text = prepare(extract(path), load())
+    runs = [" ".join(text.original[a:b].split()) for a, b in short_runs(text)]
+    table = " ".join([SIGNALS_HEADING, *rows])
+    assert table in runs
+    assert " ".join(quiet) in runs
+    resources = load_resources()
+    chosen = best_segments(text, resources.packs, resources.packs.scan(text.folded),
+                           resources.signals)
+    read = [" ".join(text.original[a:b].split()) for a, b in chosen]
+    assert table in read  # a disclosure signal of its own (frequencies)
+    assert " ".join(quiet) not in read  # no signal: a few lines of topic words
+    long_end = len(text.folded) - len(long_para * 4)
+    assert all(b - a >= SECTION_MIN for a, b in sections(text))
+    # the segments read all reach into the last paragraph (too long for a section)
+    segments_read = [(a, b) for a, b in chosen if b - a > 2 * SECTION_MIN
+                     and " ".join(text.original[a:b].split()) not in
+                     {" ".join(p.split()) for p in paragraphs}]
+    assert segments_read and all(b > long_end + 200 for _, b in segments_read)
+
+
+def _dev_sources(genres: set[str]) -> list[dict[str, Any]]:
+    """The dev split's hard negatives of *genres* (clean by their labels)."""
+    return [s for s in sorted(load_sources(ROOT / "corpus" / "src"), key=lambda s: s["id"])
+            if s["split"] == "dev" and s["genre"] in genres and s["labels"].get("hard_negative")
+            and not s["labels"]["families"]]
+
+
+@pytest.mark.slow
+def test_a_short_table_disclosure_in_a_long_docx_is_found(tmp_path: Path) -> None:
+    """A news digest as a DOCX of 100,000 characters or more (about 40 pages) stays clean;
+    with a heading and a three-row table of radio frequencies and call signs (about 200
+    characters, each row a paragraph) in the middle, it is found."""
+    from corpus.build import render_docx
+
+    stories = []
+    for k, story in enumerate(_digest_stories()):
+        alone = tmp_path / f"story-{k}.txt"
+        alone.write_text("\n\n".join(story), encoding="utf-8")
+        if not _flagged(alone):
+            stories.append(story)
+    paragraphs: list[Any] = [p for story in stories for p in story]
+    assert sum(map(len, paragraphs)) >= 100_000
+
+    def docx(blocks: list[Any], name: str) -> Path:
+        path = tmp_path / name
+        render_docx({"id": path.stem, "lang": "mixed", "genre": "other", "format": "docx",
+                     "split": "dev", "pages": [{"blocks": blocks}], "labels": {}}, path)
+        return path
+
+    assert _flagged(docx(paragraphs, "digest.docx")) == []
+    half = len(paragraphs) // 2
+    table = [SIGNALS_HEADING, {"table": SIGNALS_ROWS}]
+    assert sum(len(c) for row in SIGNALS_ROWS for c in row) + len(SIGNALS_HEADING) < 250
+    found = _flagged(docx([*paragraphs[:half], *table, *paragraphs[half:]], "with.docx"))
+    assert found and found[0].article == "11" and found[0].item in {"11.16", "11.17"}
+
+
+@pytest.mark.slow
+def test_a_kazakh_latin_disclosure_in_a_long_cyrillic_pdf_is_found(tmp_path: Path) -> None:
+    """The Law on State Secrets (Kazakh and Russian, Cyrillic, 40 pages or more) with the
+    battalion's disclosure written in Kazakh Latin in the middle: the Latin part reaches the
+    same cues and signals as the Cyrillic one, and is found."""
+    paragraphs = _law_paragraphs()
+    half = len(paragraphs) // 2
+    assert 280 <= len(DISCLOSURE_KK_LATN) <= 320
+    path = _pdf([*paragraphs[:half], DISCLOSURE_KK_LATN, *paragraphs[half:]],
+                tmp_path / "law-latin.pdf")
+    found = _flagged(path)
+    assert found and found[0].article == "11"
+    assert found[0].evidence[0].text[:15] in DISCLOSURE_KK_LATN
+
+
+@pytest.mark.slow
+def test_a_long_file_of_public_figures_stays_clean(tmp_path: Path) -> None:
+    """The dev split's public statistics releases, research abstracts and reports that are
+    clean read alone, laid out one after another as a PDF with their tables: figures,
+    percentages, tonnes and tenge all through, and no disclosure."""
+    sources = _dev_sources({"statistics", "academic", "report"})
+    blocks: list[Any] = []
+    kept = 0
+    for source in sources:
+        alone = tmp_path / f"{source['id']}.pdf"
+        render_pdf(source, alone)
+        if _flagged(alone):  # flagged alone: a classifier's error, not a long file's
+            continue
+        kept += 1
+        blocks += [b for page in source["pages"] for b in page["blocks"]]
+    assert kept >= 25
+    path = _pdf(blocks, tmp_path / "figures.pdf")
+    pages = extract(path).pages
+    assert pages is not None and pages >= 10
+    assert _flagged(path) == []

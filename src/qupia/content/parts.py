@@ -181,18 +181,21 @@ def best_segments(text: Text, packs: Packs, scan: Scan, signals: Signals | None 
     its layout leaves between the law blocks. A part ranks by its cue weight times one plus
     its disclosure signals (*signals*' specific ones: unit numbers, frequencies, call
     signs…): a short report of a unit's strength and call signs outranks a long news story
-    that names more topics. A short run is read only with a disclosure signal of its own: a
-    few lines name a topic, and only figures, numbers or names make them a disclosure."""
+    that names more topics. A short run is read only with a disclosure signal of its own (a
+    few lines name a topic; only figures, numbers or names make them a disclosure), and
+    those that name a protected thing itself (an operational signal: a frequency, a call
+    sign, a unit's number, coordinates) rank first: a news digest's short paragraphs hold
+    more cue words than a table of radio frequencies."""
     out = []
     least = LAW_BLOCK_MIN if blocks_only else SECTION_MIN
-    found: list[numpy.ndarray] = []  # where the disclosure signals start (counted once)
+    found: list[tuple[numpy.ndarray, numpy.ndarray]] = []  # signals' starts (counted once)
 
-    def counts(parts: list[tuple[int, int]]) -> numpy.ndarray:
+    def counts(parts: list[tuple[int, int]], operational: bool = False) -> numpy.ndarray:
         if signals is None:
-            return numpy.zeros(len(parts))
+            return numpy.zeros(len(parts), dtype=numpy.int64)
         if not found:
             found.append(_signal_starts(signals, text))
-        at = found[0]
+        at = found[0][1 if operational else 0]
         return numpy.searchsorted(at, [b for _, b in parts]) - \
             numpy.searchsorted(at, [a for a, _ in parts])
 
@@ -200,9 +203,11 @@ def best_segments(text: Text, packs: Packs, scan: Scan, signals: Signals | None 
     if not blocks_only:
         kinds[0] = _uncovered(text.folded, segments(text.folded), [*kinds[1], *kinds[2]])
     for n, parts in enumerate(kinds):
+        first = [0] * len(parts)  # what ranks before the weight: a short run's names
         if n == 2 and parts:  # short runs: only those with a disclosure signal
             signal = counts(parts)
             parts = [p for p, c in zip(parts, signal, strict=True) if c]
+            first = [int(c > 0) for c in counts(parts, operational=True)]
         if len(parts) <= MAX_SEGMENTS:
             out += parts
             continue
@@ -210,8 +215,8 @@ def best_segments(text: Text, packs: Packs, scan: Scan, signals: Signals | None 
         if signals is not None:
             weight = [w * (1 + c) if w > 0 else 0.0
                       for w, c in zip(weight, counts(parts), strict=True)]
-        ranked = sorted(range(len(parts)), key=lambda k: -weight[k])[:MAX_SEGMENTS]
-        out += [parts[k] for k in sorted(ranked) if weight[k] > 0]
+        ranked = sorted(range(len(parts)), key=lambda k: (-first[k], -weight[k]))
+        out += [parts[k] for k in sorted(ranked[:MAX_SEGMENTS]) if weight[k] > 0]
     return out
 
 
@@ -233,12 +238,18 @@ def _uncovered(folded: str, parts: list[tuple[int, int]], read: list[tuple[int, 
     return [(a, b) for a, b in parts if before[b] - before[a] >= least]
 
 
-def _signal_starts(signals: Signals, text: Text) -> numpy.ndarray:
-    """Where the disclosure signals (*signals*' specific ones) match in *text*, sorted: on
-    its folded text and, for Kazakh Latin, on its Cyrillic reading too (a signal's Latin
-    forms match the one, its Cyrillic forms the other)."""
+def _signal_starts(signals: Signals, text: Text) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """Where the disclosure signals (*signals*' specific ones) match in *text*, sorted, and
+    where the operational ones do: on its folded text and, for Kazakh Latin, on its Cyrillic
+    reading too (a signal's Latin forms match the one, its Cyrillic forms the other)."""
     readings = (text.folded,) if text.cyrillic is None else (text.folded, text.cyrillic)
-    starts = {m.start() for s in signals.specific
-              for t in ((text.original,) if s.original else readings)
-              for m in s.pattern.finditer(t)}
-    return numpy.asarray(sorted(starts), dtype=numpy.int64)
+    starts: set[int] = set()
+    operational: set[int] = set()
+    for signal in signals.specific:
+        for reading in (text.original,) if signal.original else readings:
+            for match in signal.pattern.finditer(reading):
+                starts.add(match.start())
+                if signal.operational:
+                    operational.add(match.start())
+    return (numpy.asarray(sorted(starts), dtype=numpy.int64),
+            numpy.asarray(sorted(operational), dtype=numpy.int64))

@@ -20,6 +20,7 @@ class Signal:
     name: str
     pattern: re.Pattern[str]
     original: bool
+    operational: bool = False
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,8 @@ def _compile_signals(path: Path) -> Signals:
         for s in items:
             source = s.regex if s.text == "original" else fold_regex(s.regex)
             try:
-                out.append(Signal(s.name, re.compile(source), s.text == "original"))
+                out.append(Signal(s.name, re.compile(source), s.text == "original",
+                                  s.operational))
             except re.error as exc:
                 raise PatternError(f"{path}: signal {s.name}: bad regex: {exc}") from None
         return tuple(out)

@@ -13,6 +13,7 @@ class SignalSpec(BaseModel):
     name: str = Field(pattern=r"^[a-z0-9-]+$")
     regex: str
     text: Literal["folded", "original"] = "folded"
+    operational: bool = False  # names a protected thing itself (a frequency, a call sign…)
 
 
 class LegalActSpec(BaseModel):
