@@ -23,7 +23,7 @@ SEGMENT = 2_000  # characters of a segment of a long document, read like a docum
 MAX_SEGMENTS = 16
 SECTION_MIN = 250  # characters of a block (paragraph, or a TXT file's part) read on its own
 SHORT_MIN = 100  # characters of the shortest run of short paragraphs read on its own
-RUN_MAX = 800  # characters a run of short paragraphs reaches at most
+RUN_MAX = 600  # characters a run of short paragraphs reaches at most
 UNCOVERED = 200  # characters of a segment outside the sections and runs for it to be read
 LAW_BLOCK_MIN = 250  # the same in a file laid out as law, which is read in its blocks alone
 
@@ -150,24 +150,40 @@ def sections(text: Text, least: int = SECTION_MIN) -> list[tuple[int, int]]:
 def short_runs(text: Text, least: int = SHORT_MIN, most: int = RUN_MAX
                ) -> list[tuple[int, int]]:
     """The places of a long text where a short disclosure may stand whole but no section
-    (:func:`sections`) holds it: from each paragraph shorter than SECTION_MIN, the run of it
-    and the short paragraphs after it, up to *most* characters, when the run has *least* or
-    more (a message of two lines; a heading and the rows of a table, each a paragraph of a
-    DOCX or a PDF's layout). [] for a short text."""
+    (:func:`sections`) holds it: each stretch of consecutive paragraphs shorter than
+    SECTION_MIN (a message of two lines between long paragraphs; a heading and the rows of
+    a table, each a paragraph of a DOCX or a PDF's layout) cut into runs of whole paragraphs
+    of up to *most* characters, each starting about half a run after the one before (so
+    that a disclosure of up to half a run lies whole in one, and no place lies in more than
+    two), kept when they have *least* characters or more. [] for a short text."""
     if len(text.folded) <= SEGMENT * 2:
         return []
     spans = paragraphs(text)
-    out = set()
-    for k, (start, end) in enumerate(spans):
-        if end - start >= SECTION_MIN:
+    out = []
+    k = 0
+    while k < len(spans):
+        if spans[k][1] - spans[k][0] >= SECTION_MIN:
+            k += 1
             continue
-        j = k
-        while j + 1 < len(spans) and spans[j + 1][1] - spans[j + 1][0] < SECTION_MIN and \
-                spans[j + 1][1] - start <= most:
-            j += 1
-        if spans[j][1] - start >= least:
-            out.add((start, spans[j][1]))
-    return sorted(out)
+        last = k  # the stretch of short paragraphs: k..last
+        while last + 1 < len(spans) and spans[last + 1][1] - spans[last + 1][0] < SECTION_MIN:
+            last += 1
+        first = k
+        while True:
+            start = spans[first][0]
+            j = first
+            while j < last and spans[j + 1][1] - start <= most:
+                j += 1
+            if spans[j][1] - start >= least:
+                out.append((start, spans[j][1]))
+            if j >= last:
+                break
+            nxt = first + 1
+            while nxt <= j and spans[nxt][0] < start + most // 2:
+                nxt += 1
+            first = nxt
+        k = last + 1
+    return out
 
 
 def best_segments(text: Text, packs: Packs, scan: Scan, signals: Signals | None = None,
@@ -188,36 +204,63 @@ def best_segments(text: Text, packs: Packs, scan: Scan, signals: Signals | None 
     more cue words than a table of radio frequencies."""
     out = []
     least = LAW_BLOCK_MIN if blocks_only else SECTION_MIN
-    found: list[tuple[numpy.ndarray, numpy.ndarray]] = []  # signals' starts (counted once)
-
-    def counts(parts: list[tuple[int, int]], operational: bool = False) -> numpy.ndarray:
-        if signals is None:
-            return numpy.zeros(len(parts), dtype=numpy.int64)
-        if not found:
-            found.append(_signal_starts(signals, text))
-        at = found[0][1 if operational else 0]
-        return numpy.searchsorted(at, [b for _, b in parts]) - \
-            numpy.searchsorted(at, [a for a, _ in parts])
-
-    kinds = [[], sections(text, least), short_runs(text)]
-    if not blocks_only:
-        kinds[0] = _uncovered(text.folded, segments(text.folded), [*kinds[1], *kinds[2]])
-    for n, parts in enumerate(kinds):
-        first = [0] * len(parts)  # what ranks before the weight: a short run's names
-        if n == 2 and parts:  # short runs: only those with a disclosure signal
-            signal = counts(parts)
-            parts = [p for p, c in zip(parts, signal, strict=True) if c]
-            first = [int(c > 0) for c in counts(parts, operational=True)]
+    runs = short_runs(text)
+    parts = sections(text, least)
+    kinds = [[] if blocks_only else _uncovered(text.folded, segments(text.folded),
+                                               [*parts, *runs]), parts]
+    for parts in kinds:
         if len(parts) <= MAX_SEGMENTS:
             out += parts
             continue
         weight = packs.spread(scan, parts)  # the scan features() matched: no second pass
         if signals is not None:
-            weight = [w * (1 + c) if w > 0 else 0.0
-                      for w, c in zip(weight, counts(parts), strict=True)]
-        ranked = sorted(range(len(parts)), key=lambda k: (-first[k], -weight[k]))
-        out += [parts[k] for k in sorted(ranked[:MAX_SEGMENTS]) if weight[k] > 0]
-    return out
+            weight = [w * (1 + sum(signals.count(signals.specific, text.original[a:b],
+                                                 text.folded[a:b]).values()))
+                      if w > 0 else 0.0 for w, (a, b) in zip(weight, parts, strict=True)]
+        ranked = sorted(range(len(parts)), key=lambda k: -weight[k])[:MAX_SEGMENTS]
+        out += [parts[k] for k in sorted(ranked) if weight[k] > 0]
+    if signals is None or not runs:
+        return out
+    # short runs: those that name a protected thing first (most names first), then those
+    # with another disclosure signal by cue weight (of at most four times MAX_SEGMENTS)
+    named = _operational(signals, text, runs)
+    chosen = sorted((k for k in range(len(runs)) if named[k]), key=lambda k: -named[k])
+    chosen = chosen[:MAX_SEGMENTS]
+    if len(chosen) < MAX_SEGMENTS:
+        rest = [k for k in range(len(runs)) if not named[k]]
+        weight = packs.spread(scan, [runs[k] for k in rest]) if len(rest) > MAX_SEGMENTS \
+            else [1.0] * len(rest)
+        for n in sorted(range(len(rest)), key=lambda n: -weight[n])[:4 * MAX_SEGMENTS]:
+            if len(chosen) == MAX_SEGMENTS or weight[n] <= 0:
+                break
+            if _has_signal(signals, text, *runs[rest[n]]):
+                chosen.append(rest[n])
+    return out + [runs[k] for k in sorted(chosen)]
+
+
+def _has_signal(signals: Signals, text: Text, start: int, end: int) -> bool:
+    """Whether a disclosure signal matches in text[start:end]: on its folded text or, for
+    Kazakh Latin, its Cyrillic reading (a signal's Latin forms match the one, its Cyrillic
+    forms the other)."""
+    original = text.original[start:end]
+    readings = [text.folded[start:end]]
+    if text.cyrillic is not None:
+        readings.append(text.cyrillic[start:end])
+    return any(signal.pattern.search(original if signal.original else reading)
+               for reading in readings for signal in signals.specific)
+
+
+def _operational(signals: Signals, text: Text, parts: list[tuple[int, int]]) -> list[int]:
+    """How many operational signals (a frequency, a call sign, a unit's number, coordinates)
+    start in each of *parts* (sorted, each place in at most two), read once over *text*."""
+    readings = (text.folded,) if text.cyrillic is None else (text.folded, text.cyrillic)
+    at = numpy.asarray(sorted({m.start() for signal in signals.specific if signal.operational
+                               for reading in ((text.original,) if signal.original
+                                               else readings)
+                               for m in signal.pattern.finditer(reading)}), dtype=numpy.int64)
+    starts = numpy.asarray([a for a, _ in parts], dtype=numpy.int64)
+    ends = numpy.asarray([b for _, b in parts], dtype=numpy.int64)
+    return [int(n) for n in numpy.searchsorted(at, ends) - numpy.searchsorted(at, starts)]
 
 
 def _uncovered(folded: str, parts: list[tuple[int, int]], read: list[tuple[int, int]],
@@ -236,20 +279,3 @@ def _uncovered(folded: str, parts: list[tuple[int, int]], read: list[tuple[int, 
     outside &= (codes != 32) & (codes != 10)
     before = numpy.concatenate(([0], numpy.cumsum(outside)))
     return [(a, b) for a, b in parts if before[b] - before[a] >= least]
-
-
-def _signal_starts(signals: Signals, text: Text) -> tuple[numpy.ndarray, numpy.ndarray]:
-    """Where the disclosure signals (*signals*' specific ones) match in *text*, sorted, and
-    where the operational ones do: on its folded text and, for Kazakh Latin, on its Cyrillic
-    reading too (a signal's Latin forms match the one, its Cyrillic forms the other)."""
-    readings = (text.folded,) if text.cyrillic is None else (text.folded, text.cyrillic)
-    starts: set[int] = set()
-    operational: set[int] = set()
-    for signal in signals.specific:
-        for reading in (text.original,) if signal.original else readings:
-            for match in signal.pattern.finditer(reading):
-                starts.add(match.start())
-                if signal.operational:
-                    operational.add(match.start())
-    return (numpy.asarray(sorted(starts), dtype=numpy.int64),
-            numpy.asarray(sorted(operational), dtype=numpy.int64))
