@@ -189,9 +189,9 @@ def short_runs(text: Text, least: int = SHORT_MIN, most: int = RUN_MAX
 def best_segments(text: Text, packs: Packs, scan: Scan, signals: Signals | None = None,
                   blocks_only: bool = False) -> list[tuple[int, int]]:
     """The parts to read on their own, each kind all or the MAX_SEGMENTS that rank first:
-    the segments that reach where no section or short run does (:func:`_uncovered`), the
-    sections (:func:`sections`) and the short runs that hold a disclosure signal
-    (:func:`short_runs`). With *blocks_only* (a file laid out as law) no segments, and
+    the sections (:func:`sections`), the short runs that hold a disclosure signal
+    (:func:`short_runs`) and the segments that reach where no section or short run read
+    does (:func:`_uncovered`). With *blocks_only* (a file laid out as law) no segments, and
     sections of LAW_BLOCK_MIN characters or more: a document pasted whole between its
     articles is a block of its own, while a segment cut across the law joins the fragments
     its layout leaves between the law blocks. A part ranks by its cue weight times one plus
@@ -202,27 +202,38 @@ def best_segments(text: Text, packs: Packs, scan: Scan, signals: Signals | None 
     those that name a protected thing itself (an operational signal: a frequency, a call
     sign, a unit's number, coordinates) rank first: a news digest's short paragraphs hold
     more cue words than a table of radio frequencies."""
-    out = []
     least = LAW_BLOCK_MIN if blocks_only else SECTION_MIN
+    runs = _chosen_runs(text, packs, scan, signals)
+    out = _ranked(sections(text, least), text, packs, scan, signals)
+    if not blocks_only:  # the segments where no part read above reaches
+        out += _ranked(_uncovered(text.folded, segments(text.folded), [*out, *runs]), text,
+                       packs, scan, signals)
+    return out + runs
+
+
+def _ranked(parts: list[tuple[int, int]], text: Text, packs: Packs, scan: Scan,
+            signals: Signals | None) -> list[tuple[int, int]]:
+    """*parts* (sorted), or the MAX_SEGMENTS of them that rank first by cue weight times one
+    plus their disclosure signals."""
+    if len(parts) <= MAX_SEGMENTS:
+        return parts
+    weight = packs.spread(scan, parts)  # the scan features() matched: no second pass
+    if signals is not None:
+        weight = [w * (1 + sum(signals.count(signals.specific, text.original[a:b],
+                                             text.folded[a:b]).values()))
+                  if w > 0 else 0.0 for w, (a, b) in zip(weight, parts, strict=True)]
+    ranked = sorted(range(len(parts)), key=lambda k: -weight[k])[:MAX_SEGMENTS]
+    return [parts[k] for k in sorted(ranked) if weight[k] > 0]
+
+
+def _chosen_runs(text: Text, packs: Packs, scan: Scan, signals: Signals | None
+                 ) -> list[tuple[int, int]]:
+    """The short runs (:func:`short_runs`) read: those that name a protected thing first
+    (most names first), then those with another disclosure signal by cue weight (of at most
+    four times MAX_SEGMENTS), MAX_SEGMENTS at most."""
     runs = short_runs(text)
-    parts = sections(text, least)
-    kinds = [[] if blocks_only else _uncovered(text.folded, segments(text.folded),
-                                               [*parts, *runs]), parts]
-    for parts in kinds:
-        if len(parts) <= MAX_SEGMENTS:
-            out += parts
-            continue
-        weight = packs.spread(scan, parts)  # the scan features() matched: no second pass
-        if signals is not None:
-            weight = [w * (1 + sum(signals.count(signals.specific, text.original[a:b],
-                                                 text.folded[a:b]).values()))
-                      if w > 0 else 0.0 for w, (a, b) in zip(weight, parts, strict=True)]
-        ranked = sorted(range(len(parts)), key=lambda k: -weight[k])[:MAX_SEGMENTS]
-        out += [parts[k] for k in sorted(ranked) if weight[k] > 0]
     if signals is None or not runs:
-        return out
-    # short runs: those that name a protected thing first (most names first), then those
-    # with another disclosure signal by cue weight (of at most four times MAX_SEGMENTS)
+        return []
     named = _operational(signals, text, runs)
     chosen = sorted((k for k in range(len(runs)) if named[k]), key=lambda k: -named[k])
     chosen = chosen[:MAX_SEGMENTS]
@@ -235,7 +246,7 @@ def best_segments(text: Text, packs: Packs, scan: Scan, signals: Signals | None 
                 break
             if _has_signal(signals, text, *runs[rest[n]]):
                 chosen.append(rest[n])
-    return out + [runs[k] for k in sorted(chosen)]
+    return [runs[k] for k in sorted(chosen)]
 
 
 def _has_signal(signals: Signals, text: Text, start: int, end: int) -> bool:
