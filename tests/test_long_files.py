@@ -292,3 +292,29 @@ def test_a_long_file_of_public_figures_stays_clean(tmp_path: Path) -> None:
     pages = extract(path).pages
     assert pages is not None and pages >= 10
     assert _flagged(path) == []
+
+
+def test_a_kazakh_latin_run_is_chosen_by_its_signals(tmp_path: Path) -> None:
+    """A short Kazakh Latin message between long Cyrillic paragraphs: its frequency
+    ("MGts") and call sign ("şaqyru belgisi", Cyrillic after the Latin reading) are
+    operational signals, so its run is read; the same lines without them are not."""
+    from qupia.content import load_resources
+    from qupia.content.parts import best_segments
+    from qupia.content.prepared import prepare
+    from qupia.markings import load
+
+    long_para = "Жалпы ақпарат туралы ұзын абзац, жаңалықтар мен түсініктемелер. " * 20
+    message = ["Erteñ 05:00 dabyl. 2-rota tas jolynyñ 14-şaqyrymynda tosqauyl qoiady.",
+               "Bailanys 4,115 MGts, şaqyru belgisi «Arystan-2»."]
+    quiet = ["Erteñ jinalys bolady. Barlyq qyzmetkerler uaqytynda keluge tiis.",
+             "Jinalys taqyryby: jyl qorytyndysy jäne kelesi jylğy josparlar."]
+    resources = load_resources()
+    for lines, read in ((message, True), (quiet, False)):
+        path = tmp_path / "mixed.txt"
+        path.write_text("\n\n".join([long_para, *lines, long_para, long_para, long_para]),
+                        encoding="utf-8")
+        text = prepare(extract(path), load())
+        chosen = best_segments(text, resources.packs, resources.packs.scan(text.folded),
+                               resources.signals)
+        run = " ".join(lines)
+        assert (run in [" ".join(text.original[a:b].split()) for a, b in chosen]) is read
