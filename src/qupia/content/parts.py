@@ -1,9 +1,12 @@
-"""The parts of a long document read on their own: overlapping segments and its sections.
+"""The parts of a long document read on their own: its sections, its short runs and
+overlapping segments where neither reaches.
 
 Averaged over a long text, one disclosing section drowns; :func:`qupia.content.detect.analyse`
 reads each part like a document of its own when the whole does not reach a group's threshold.
 A section is a paragraph of the file (:func:`paragraphs`): a TXT file's part between blank
-lines, a DOCX paragraph, or a PDF's lines joined where the layout leaves no paragraph gap.
+lines, a DOCX paragraph, or a PDF's lines joined where the layout leaves no paragraph gap. A
+short run (:func:`short_runs`) is a few short paragraphs together: a two-line message, a
+heading and a table's rows.
 """
 
 from __future__ import annotations
