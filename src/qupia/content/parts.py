@@ -231,25 +231,33 @@ def _ranked(parts: list[tuple[int, int]], text: Text, packs: Packs, scan: Scan,
 
 def _chosen_runs(text: Text, packs: Packs, scan: Scan, signals: Signals | None
                  ) -> list[tuple[int, int]]:
-    """The short runs (:func:`short_runs`) read: those that name a protected thing first
-    (most names first), then those with another disclosure signal by cue weight (of at most
-    four times MAX_SEGMENTS), MAX_SEGMENTS at most."""
-    runs = short_runs(text)
-    if signals is None or not runs:
+    """The short runs (:func:`short_runs`, of RUN_MAX and of half as many characters: a short
+    disclosure among short paragraphs of other text, a table in a news digest, lies whole in
+    a run of either size, with less of the other text in the smaller) that are read: those
+    that name a protected thing first (most names first, then the shorter), then those with
+    another disclosure signal by cue weight (of at most four times MAX_SEGMENTS),
+    MAX_SEGMENTS at most."""
+    if signals is None:
+        return []
+    sizes = [short_runs(text, most=most) for most in (RUN_MAX, RUN_MAX // 2)]
+    runs = [run for size in sizes for run in size]
+    if not runs:
         return []
     named = _operational(signals, text, runs)
-    chosen = sorted((k for k in range(len(runs)) if named[k]), key=lambda k: -named[k])
-    chosen = chosen[:MAX_SEGMENTS]
-    if len(chosen) < MAX_SEGMENTS:
-        rest = [k for k in range(len(runs)) if not named[k]]
-        weight = packs.spread(scan, [runs[k] for k in rest]) if len(rest) > MAX_SEGMENTS \
-            else [1.0] * len(rest)
-        for n in sorted(range(len(rest)), key=lambda n: -weight[n])[:4 * MAX_SEGMENTS]:
-            if len(chosen) == MAX_SEGMENTS or weight[n] <= 0:
-                break
-            if _has_signal(signals, text, *runs[rest[n]]):
-                chosen.append(rest[n])
-    return [runs[k] for k in sorted(chosen)]
+    chosen = sorted((k for k in range(len(runs)) if named[k]),
+                    key=lambda k: (-named[k], runs[k][1] - runs[k][0]))[:MAX_SEGMENTS]
+    if len(chosen) == MAX_SEGMENTS:
+        return sorted({runs[k] for k in chosen})
+    # (each size apart: a place lies in at most two runs of one size)
+    weight = [w for size in sizes for w in (packs.spread(scan, size) if len(size) > MAX_SEGMENTS
+                                            else [1.0] * len(size))]
+    rest = sorted((k for k in range(len(runs)) if not named[k]), key=lambda k: -weight[k])
+    for k in rest[:4 * MAX_SEGMENTS]:
+        if len(chosen) == MAX_SEGMENTS or weight[k] <= 0:
+            break
+        if _has_signal(signals, text, *runs[k]):
+            chosen.append(k)
+    return sorted({runs[k] for k in chosen})
 
 
 def _has_signal(signals: Signals, text: Text, start: int, end: int) -> bool:
