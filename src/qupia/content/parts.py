@@ -191,21 +191,21 @@ def short_runs(text: Text, least: int = SHORT_MIN, most: int = RUN_MAX
 
 def best_segments(text: Text, packs: Packs, scan: Scan, signals: Signals | None = None,
                   blocks_only: bool = False) -> list[tuple[int, int]]:
-    """The parts to read on their own, each kind all or the MAX_SEGMENTS that rank first:
-    the sections (:func:`sections`), the short runs that hold a disclosure signal
-    (:func:`short_runs`) and the segments that reach where no section or short run read
-    does (:func:`_uncovered`). With *blocks_only* (a file laid out as law) only sections of
-    LAW_BLOCK_MIN characters or more: a document pasted whole between its articles is a
-    block of its own, while a segment cut across the law joins the fragments its layout
-    leaves between the law blocks, and short runs there found one disclosure more in
-    ``make eval-long`` (of 147) but read the 1,000-page bench PDF's shuffled words as one. A part ranks by its cue weight times one plus
-    its disclosure signals (*signals*' specific ones: unit numbers, frequencies, call
-    signs…): a short report of a unit's strength and call signs outranks a long news story
-    that names more topics. A short run is read only with a disclosure signal of its own (a
-    few lines name a topic; only figures, numbers or names make them a disclosure), and
-    those that name a protected thing itself (an operational signal: a frequency, a call
-    sign, a unit's number, coordinates) rank first: a news digest's short paragraphs hold
-    more cue words than a table of radio frequencies."""
+    """The parts to read on their own, each kind all or the MAX_SEGMENTS that rank first: the
+    sections (:func:`sections`), the short runs that hold a disclosure signal
+    (:func:`short_runs`) and the segments that reach where no section or short run read does
+    (:func:`_uncovered`). With *blocks_only* (a file laid out as law) only sections of
+    LAW_BLOCK_MIN characters or more: a document pasted whole between its articles is a block of
+    its own, while a segment cut across the law joins the fragments its layout leaves between
+    the law blocks, and short runs there found one disclosure more in ``make eval-long`` (of
+    147) but read the 1,000-page bench PDF's shuffled words as one. A part ranks by its cue
+    weight times one plus its disclosure signals (*signals*' specific ones: unit numbers,
+    frequencies, call signs…): a short report of a unit's strength and call signs outranks a
+    long news story that names more topics. A short run is read only with a disclosure signal of
+    its own (a few lines name a topic; only figures, numbers or names make them a disclosure),
+    and those that name a protected thing itself (an operational signal: a frequency, a call
+    sign, a unit's number, coordinates) rank first: a news digest's short paragraphs hold more
+    cue words than a table of radio frequencies."""
     least = LAW_BLOCK_MIN if blocks_only else SECTION_MIN
     runs = [] if blocks_only else _chosen_runs(text, packs, scan, signals)
     out = _ranked(sections(text, least), text, packs, scan, signals)
