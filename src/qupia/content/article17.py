@@ -43,7 +43,7 @@ from qupia.content.calibration import decide
 from qupia.content.classifier import predict
 from qupia.content.features import features, group_of
 from qupia.content.prepared import Text, part
-from qupia.content.substance import paragraph_chars, parts
+from qupia.content.substance import cue_weights, paragraph_chars, parts
 from qupia.model import CategoryMatch
 
 if TYPE_CHECKING:
@@ -56,16 +56,7 @@ CUE_WORDS = 8
 
 
 def _weight17(text: Text, resources: Resources, start: int, end: int) -> float:
-    packs = resources.packs
-    weight: dict[str, float] = {}
-    for source in (text.folded, text.cyrillic):
-        if source is None:
-            continue
-        for index in packs.hits(source[start:end]):
-            cue = packs.cues[index]
-            if group_of(cue.item) == "17":
-                sign = -1.0 if cue.exception else 1.0
-                weight[cue.item] = weight.get(cue.item, 0.0) + sign * cue.weight
+    weight = cue_weights(text, resources.packs, start, end, lambda item: group_of(item) == "17")
     return max(weight.values(), default=0.0)
 
 

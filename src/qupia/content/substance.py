@@ -16,6 +16,8 @@ for QP301); the others have none.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from qupia.content.matcher import Packs
 from qupia.content.prepared import Text
 
@@ -40,6 +42,22 @@ def parts(text: Text) -> list[tuple[int, int]]:
     return out
 
 
+def cue_weights(text: Text, packs: Packs, start: int, end: int,
+                keep: Callable[[str], bool]) -> dict[str, float]:
+    """The weight of each kept item's cues in ``text[start:end]``, on the folded text and its
+    Cyrillic reading; an item's exceptions weigh against it, as they do in its cue score."""
+    weight: dict[str, float] = {}
+    for source in (text.folded, text.cyrillic):
+        if source is None:
+            continue
+        for index in packs.hits(source[start:end]):
+            cue = packs.cues[index]
+            if keep(cue.item):
+                sign = -1.0 if cue.exception else 1.0
+                weight[cue.item] = weight.get(cue.item, 0.0) + sign * cue.weight
+    return weight
+
+
 def paragraph_chars(text: Text, packs: Packs, items: set[str]) -> dict[str, int]:
     """Per item of *items* (the items reported), the characters of the parts (:func:`parts`)
     its cues hold: a part goes to the item whose cues weigh most in it, and a part where
@@ -49,15 +67,7 @@ def paragraph_chars(text: Text, packs: Packs, items: set[str]) -> dict[str, int]
     they do in its cue score (17.1.2 in an operative-search plan against a criminal group)."""
     out = dict.fromkeys(items, 0)
     for start, end in parts(text):
-        weight: dict[str, float] = {}
-        for source in (text.folded, text.cyrillic):
-            if source is None:
-                continue
-            for index in packs.hits(source[start:end]):
-                cue = packs.cues[index]
-                if cue.item in items:  # an exception weighs against its item, as in the cues
-                    sign = -1.0 if cue.exception else 1.0
-                    weight[cue.item] = weight.get(cue.item, 0.0) + sign * cue.weight
+        weight = cue_weights(text, packs, start, end, lambda item: item in items)
         weight = {item: w for item, w in weight.items() if w > 0}
         if not weight:
             continue
