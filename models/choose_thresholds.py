@@ -62,24 +62,33 @@ def dev_figures(calibration: dict, textcat: Path) -> tuple[float, float, bool]:
     return float(report["micro_f1"]), float(report["hard_negatives_clean"]), laws
 
 
+def points(trained: dict[str, float], grid_1114: tuple[float, ...],
+           grid_17: tuple[float, ...]) -> list[tuple[float, float, dict[str, float]]]:
+    """The threshold points around the trainer's *trained* ones, each with its two offsets;
+    thresholds outside 0.05–0.95 are left out."""
+    out = []
+    for d1114 in grid_1114:
+        for d17 in grid_17:
+            point = {"1114": round(trained["1114"] + d1114, 2),
+                     "17": round(trained["17"] + d17, 2)}
+            if all(0.05 <= t <= 0.95 for t in point.values()):
+                out.append((d1114, d17, point))
+    return out
+
+
 def main() -> int:
     where = models_dir() / "content"
     calibration = json.loads((where / "calibration.json").read_text(encoding="utf-8"))
     trained = dict(calibration["doc_threshold"])
     best: tuple[tuple[bool, float, float, float], dict[str, float]] | None = None
-    for d1114 in GRID_1114:
-        for d17 in GRID_17:
-            point = {"1114": round(trained["1114"] + d1114, 2),
-                     "17": round(trained["17"] + d17, 2)}
-            if not all(0.05 <= t <= 0.95 for t in point.values()):
-                continue
-            micro, clean, laws = dev_figures({**calibration, "doc_threshold": point},
-                                             where / "textcat")
-            key = (laws and clean >= HARD_NEGATIVES_MIN, micro, clean, -abs(d1114) - abs(d17))
-            print(f"thresholds {point}: dev micro-F1 {micro:.4f}, hard negatives clean "
-                  f"{clean:.4f}, law texts clean {laws}", flush=True)
-            if best is None or key > best[0]:
-                best = (key, point)
+    for d1114, d17, point in points(trained, GRID_1114, GRID_17):
+        micro, clean, laws = dev_figures({**calibration, "doc_threshold": point},
+                                         where / "textcat")
+        key = (laws and clean >= HARD_NEGATIVES_MIN, micro, clean, -abs(d1114) - abs(d17))
+        print(f"thresholds {point}: dev micro-F1 {micro:.4f}, hard negatives clean "
+              f"{clean:.4f}, law texts clean {laws}", flush=True)
+        if best is None or key > best[0]:
+            best = (key, point)
     assert best is not None
     calibration["doc_threshold"] = best[1]
     calibration.setdefault("training", {})["doc_thresholds"] = (

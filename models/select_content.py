@@ -52,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "models"))
 
 import train_content as tc  # noqa: E402
+from choose_thresholds import points  # noqa: E402
 
 OUT = Path(os.environ.get("SELECT_DIR", "/tmp/qupia-select"))
 LOG = Path(os.environ.get("SELECT_OUT", "/tmp/qupia-select.jsonl"))
@@ -227,20 +228,15 @@ def main(argv: list[str]) -> int:
     for name in names:
         where = build(name, CANDIDATES[name], train, dev)
         trained = json.loads((where / "calibration.json").read_text())["doc_threshold"]
-        for d1114 in GRID_1114:
-            for d17 in GRID_17:
-                point = {"1114": round(trained["1114"] + d1114, 2),
-                         "17": round(trained["17"] + d17, 2)}
-                if not all(0.05 <= t <= 0.95 for t in point.values()):
-                    continue
-                row = {"name": name, "spec": {**CANDIDATES[name],
-                                              "seeds": list(CANDIDATES[name]["seeds"])},
-                       "train": len(train), "trained": trained, "point": point,
-                       **dev_eval(where, point)}
-                with LOG.open("a", encoding="utf-8") as f:
-                    f.write(json.dumps(row) + "\n")
-                print(name, point, row["micro_f1"], row["hard_negatives_clean"],
-                      row["qp100_recall"], flush=True)
+        for _, _, point in points(trained, GRID_1114, GRID_17):
+            row = {"name": name, "spec": {**CANDIDATES[name],
+                                          "seeds": list(CANDIDATES[name]["seeds"])},
+                   "train": len(train), "trained": trained, "point": point,
+                   **dev_eval(where, point)}
+            with LOG.open("a", encoding="utf-8") as f:
+                f.write(json.dumps(row) + "\n")
+            print(name, point, row["micro_f1"], row["hard_negatives_clean"],
+                  row["qp100_recall"], flush=True)
     return 0
 
 
