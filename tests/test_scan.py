@@ -237,3 +237,25 @@ def test_retry_errors_reads_again_what_an_earlier_run_could_not_read(tmp_path: P
     assert levels and set(levels) == {("top-secret",)}  # ӨТЕ ҚҰПИЯ, read by OCR this time
     _code, out = scan(str(folder), "--db", str(db), "--retry-errors")
     assert "(0 read, 0 known contents, 2 unchanged)" in out
+
+
+def test_a_new_file_is_hashed_once_the_seen_check_s_digests_go_on_to_the_engine(
+        archive: Path) -> None:
+    """The worker of ``qupia scan`` hashes a file for the seen check; the engine takes those
+    digests rather than reading the file again for them: its result carries exactly the
+    digests it was given, and the same ones it would have worked out itself."""
+    from datetime import date
+
+    from qupia.engine import check_path, digests
+    from qupia.settings import Settings
+
+    path = archive / "body.txt"
+    settings = Settings(reference_date=date(2026, 11, 26))
+    hashed = digests(path)
+    assert hashed[0] is not None and hashed[1] is not None
+    own = check_path(path, settings)[0]
+    given = check_path(path, settings, (hashed[0], hashed[1]))[0]
+    assert given.sha256 == own.sha256 == hashed[0]
+    assert [f.code for f in given.findings] == [f.code for f in own.findings]
+    other = check_path(path, settings, ("0" * 64, hashed[1]))[0]
+    assert other.sha256 == "0" * 64  # taken as given, not worked out again

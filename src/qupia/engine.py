@@ -100,11 +100,13 @@ def _digests_of(data: bytes) -> tuple[str, str]:
     return hashlib.sha256(data).hexdigest(), key.hexdigest()
 
 
-def check_path(path: Path, settings: Settings) -> list[FileResult]:
+def check_path(path: Path, settings: Settings,
+               hashed: tuple[str, str] | None = None) -> list[FileResult]:
     """The results for *path*: one for a document, one per readable member for a .zip archive
-    (named ``archive.zip!inside/order.docx``, in the archive's order)."""
+    (named ``archive.zip!inside/order.docx``, in the archive's order). *hashed*: the file's
+    :func:`digests`, when the caller has just worked them out (``qupia scan``'s seen check)."""
     if not is_archive(path.name):
-        return [check_file(path, settings)]
+        return [check_file(path, settings, hashed=hashed)]
     try:
         regular_file(path)  # never open a FIFO or a device named .zip
     except ExtractError as exc:
@@ -123,8 +125,11 @@ def check_path(path: Path, settings: Settings) -> list[FileResult]:
     return results
 
 
-def check_file(path: Path, settings: Settings, data: bytes | None = None) -> FileResult:
-    """One document: the file at *path*, or the bytes *data* of an archive member so named."""
+def check_file(path: Path, settings: Settings, data: bytes | None = None,
+               hashed: tuple[str, str] | None = None) -> FileResult:
+    """One document: the file at *path*, or the bytes *data* of an archive member so named;
+    *hashed*: the file's :func:`digests` when the caller has them (the file is not read twice
+    for them)."""
     if data is None:
         try:
             # Before anything opens it: a FIFO or a device would block or never end (a FIFO
@@ -132,7 +137,10 @@ def check_file(path: Path, settings: Settings, data: bytes | None = None) -> Fil
             regular_file(path)
         except ExtractError as exc:
             return FileResult(str(path), None, "error", str(exc))
-    digest, key = digests(path) if data is None else _digests_of(data)
+    if data is not None:
+        digest, key = _digests_of(data)
+    else:
+        digest, key = hashed if hashed is not None else digests(path)
     try:
         doc = extract(path, settings.limits, data=data, ocr=settings.ocr,
                       ocr_workers=ocr_threads(settings.jobs))

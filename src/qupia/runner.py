@@ -50,7 +50,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 from qupia.content import load_list, load_resources  # noqa: E402
-from qupia.engine import FileResult, check_path, over_memory, sha256  # noqa: E402
+from qupia.engine import FileResult, check_path, digests, over_memory  # noqa: E402
 from qupia.markings import load  # noqa: E402
 from qupia.markings.metadata import load_metadata  # noqa: E402
 from qupia.members import GRACE  # noqa: E402
@@ -114,17 +114,21 @@ def _serve(conn: Connection, settings: Settings,
         if task is None:
             return
         index, path = task
+        hashed: tuple[str, str] | None = None
         if seen is not None:
             # `qupia scan`: a content already in the store (a renamed copy) is not analysed
-            # again; the worker hashes, the parent never reads a document (qupia.scan).
-            digest = sha256(Path(path))
+            # again; the worker hashes, the parent never reads a document (qupia.scan). A new
+            # content's digests go on to the engine, which does not read the file again for them.
+            digest, key = digests(Path(path))
             if digest is not None and seen(digest):
                 conn.send((index, [FileResult(path, digest, SEEN, None)]))
                 continue
+            if digest is not None and key is not None:
+                hashed = (digest, key)
         # an archive's members: their results as each is done, and a time limit for each
         members.progress = functools.partial(_part, conn, index)
         try:
-            results = check_path(Path(path), settings)
+            results = check_path(Path(path), settings, hashed)
         except MemoryError:
             results = [FileResult(path, None, "error", over_memory(settings.limits))]
         except RecursionError:
