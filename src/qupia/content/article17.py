@@ -37,22 +37,18 @@ no longer blind to it.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from qupia.content.calibration import decide
 from qupia.content.classifier import predict
+from qupia.content.detect import Resources, item_match
 from qupia.content.features import features, group_of
 from qupia.content.prepared import Text, part
 from qupia.content.substance import cue_weights, paragraph_chars, parts
 from qupia.model import CategoryMatch
 
-if TYPE_CHECKING:
-    from qupia.content.detect import Resources
-
 CUE_WEIGHT = 1.0  # Article 17 cue weight a part needs to be read alone (one specific cue)
 MAX_READ = 12  # parts read alone at most, the ones with most Article 17 cue weight first
 ITEM_SCORE = 0.6  # item score a paragraph's reading needs (a department's name in a heading)
-CUE_WORDS = 8
 
 
 def _weight17(text: Text, resources: Resources, start: int, end: int) -> float:
@@ -64,8 +60,6 @@ def paragraph_facts(text: Text, resources: Resources, threshold: float | None = 
                     ) -> list[CategoryMatch]:
     """The Article 17 items that a part of *text* read alone reports, best reading of each
     item first (score, then group score)."""
-    from qupia.content.detect import _evidence  # detect imports this package's substance
-
     cal = resources.calibration
     limit = cal.doc_threshold["17"] if threshold is None else threshold
     best: dict[str, CategoryMatch] = {}
@@ -82,18 +76,12 @@ def paragraph_facts(text: Text, resources: Resources, threshold: float | None = 
             if group_of(item) != "17" or value < ITEM_SCORE:
                 continue
             ev = feats.evidence[item]
-            span = (ev.first[0] + start, ev.first[1] + start) if ev.first else None
-            match = CategoryMatch(
-                article=resources.packs.article(item), item=item, score=value,
-                evidence=(_evidence(text, span),) if span else (),
-                explanation=(f"states Article 17 facts, not discussion: the paragraph from "
-                             f"character {start} to {end} read alone scores {scores['17']:.2f} ≥ "
-                             f"{limit:.2f}; {len(ev.cues)} cue{'s' if len(ev.cues) != 1 else ''}"
-                             f" matched; model P(ART17)={probs['ART17']:.2f}; item score "
-                             f"{value:.2f}"),
-                cues=ev.words[:CUE_WORDS],
-                weight=round(max(0.0, sum(ev.cues.values()) - ev.excepted), 3),
-                group_score=round(scores["17"], 4))
+            match = item_match(
+                text, resources.packs, item, value, ev, start,
+                f"states Article 17 facts, not discussion: the paragraph from character {start}"
+                f" to {end} read alone scores {scores['17']:.2f} ≥ {limit:.2f}; {len(ev.cues)} "
+                f"cue{'s' if len(ev.cues) != 1 else ''} matched; model "
+                f"P(ART17)={probs['ART17']:.2f}; item score {value:.2f}", scores["17"])
             old = best.get(item)
             if old is None or (value, scores["17"]) > (old.score, old.group_score):
                 best[item] = match

@@ -29,7 +29,7 @@ from typing import Any
 
 from qupia.content.calibration import Calibration, decide, load_calibration
 from qupia.content.classifier import load_model, predict
-from qupia.content.features import GROUPS, Features, features, group_of
+from qupia.content.features import GROUPS, Features, ItemEvidence, features, group_of
 from qupia.content.matcher import Packs
 from qupia.content.packs import load_packs
 from qupia.content.parts import (
@@ -88,6 +88,18 @@ def _evidence(text: Text, span: tuple[int, int]) -> Evidence:
         lo = space + 1 if space >= 0 else lo
     snippet = " ".join(block.text[lo : lo + EVIDENCE_CHARS].split())
     return Evidence(page=block.page, text=snippet, region=block.region.value)
+
+
+def item_match(text: Text, packs: Packs, item: str, value: float, ev: ItemEvidence,
+               offset: int, explanation: str, group_score: float) -> CategoryMatch:
+    """The match of *item* (score *value*) as read in the part of *text* from character
+    *offset*: its first cue's place as evidence, its weightiest cue words and their weight."""
+    span = (ev.first[0] + offset, ev.first[1] + offset) if ev.first else None
+    return CategoryMatch(
+        article=packs.article(item), item=item, score=value,
+        evidence=(_evidence(text, span),) if span else (), explanation=explanation,
+        cues=ev.words[:CUE_WORDS], weight=round(max(0.0, sum(ev.cues.values()) - ev.excepted), 3),
+        group_score=round(group_score, 4))
 
 
 def analyse(
@@ -164,10 +176,9 @@ def analyse(
             if legal_act and rest(text.folded[start:end], ()) < LAW_BLOCK_MIN // 2:
                 continue  # a block of the law itself (blanked)
             piece = part(text, start, end)
-            if legal_act and laid_out and \
-                    not law.count(law.specific, piece.original, piece.folded) and \
-                    (piece.cyrillic is None or
-                     not law.count(law.specific, piece.original, piece.cyrillic)):
+            if legal_act and laid_out and not any(
+                    law.count(law.specific, piece.original, reading)
+                    for reading in piece.readings):
                 continue  # a PDF law's own prose, cut by its layout: no disclosure signal
                 # (on the folded text or, for Kazakh Latin, its Cyrillic reading)
             part_probs = predict(resources.nlp, piece.for_model)
@@ -217,14 +228,8 @@ def analyse(
                 f"{decision}; {len(ev.cues)} cue{'s' if len(ev.cues) != 1 else ''} matched; "
                 f"{signals}; model P({label})={group_probs[label]:.2f}; item score {value:.2f}"
             )
-            span = (ev.first[0] + offset, ev.first[1] + offset) if ev.first else None
-            matches.append(CategoryMatch(
-                article=resources.packs.article(item), item=item, score=value,
-                evidence=(_evidence(text, span),) if span else (), explanation=explanation,
-                cues=ev.words[:CUE_WORDS], weight=round(max(0.0, sum(ev.cues.values())
-                                                            - ev.excepted), 3),
-                group_score=round(doc_scores[group], 4),
-            ))
+            matches.append(item_match(text, resources.packs, item, value, ev, offset,
+                                      explanation, doc_scores[group]))
     if len({m.article == "17" for m in matches}) == 2:  # both groups: what is it about?
         chars = paragraph_chars(text, resources.packs, {m.item for m in matches})
         matches = [replace(m, chars=chars[m.item]) for m in matches]
