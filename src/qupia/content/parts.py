@@ -266,9 +266,7 @@ def _has_signal(signals: Signals, text: Text, start: int, end: int) -> bool:
     Kazakh Latin, its Cyrillic reading (a signal's Latin forms match the one, its Cyrillic
     forms the other)."""
     original = text.original[start:end]
-    readings = [text.folded[start:end]]
-    if text.cyrillic is not None:
-        readings.append(text.cyrillic[start:end])
+    readings = [reading[start:end] for reading in text.readings]
     return any(signal.pattern.search(original if signal.original else reading)
                for reading in readings for signal in signals.specific)
 
@@ -276,10 +274,9 @@ def _has_signal(signals: Signals, text: Text, start: int, end: int) -> bool:
 def _operational(signals: Signals, text: Text, parts: list[tuple[int, int]]) -> list[int]:
     """How many operational signals (a frequency, a call sign, a unit's number, coordinates)
     start in each of *parts* (sorted, each place in at most two), read once over *text*."""
-    readings = (text.folded,) if text.cyrillic is None else (text.folded, text.cyrillic)
     at = numpy.asarray(sorted({m.start() for signal in signals.specific if signal.operational
                                for reading in ((text.original,) if signal.original
-                                               else readings)
+                                               else text.readings)
                                for m in signal.pattern.finditer(reading)}), dtype=numpy.int64)
     starts = numpy.asarray([a for a, _ in parts], dtype=numpy.int64)
     ends = numpy.asarray([b for _, b in parts], dtype=numpy.int64)

@@ -34,6 +34,12 @@ class Text:
     def for_model(self) -> str:
         return self.cyrillic if self.cyrillic is not None else self.folded
 
+    @property
+    def readings(self) -> tuple[str, ...]:
+        """The texts cues and signals are matched on: the folded text and, for Kazakh Latin,
+        its Cyrillic reading (a Latin form matches the one, a Cyrillic form the other)."""
+        return (self.folded,) if self.cyrillic is None else (self.folded, self.cyrillic)
+
 
 LATIN = re.compile(r"[a-zäğıñöşūüáóúǵń]", re.IGNORECASE)
 LETTER = re.compile(r"[^\W\d_]")

@@ -47,9 +47,7 @@ def cue_weights(text: Text, packs: Packs, start: int, end: int,
     """The weight of each kept item's cues in ``text[start:end]``, on the folded text and its
     Cyrillic reading; an item's exceptions weigh against it, as they do in its cue score."""
     weight: dict[str, float] = {}
-    for source in (text.folded, text.cyrillic):
-        if source is None:
-            continue
+    for source in text.readings:
         for index in packs.hits(source[start:end]):
             cue = packs.cues[index]
             if keep(cue.item):
