@@ -18,10 +18,11 @@ from contextlib import contextmanager
 @contextmanager
 def gc_paused(keep: bool = False) -> Iterator[None]:
     """The garbage collector off inside, and back as it was (on, unless a caller had turned it
-    off) after. With *keep* (what the command line imports: modules, classes, functions, which
-    live as long as the process), what was made inside is moved out of the collector's sight
-    (``gc.freeze``): else its first pass after would walk all of it, about 7 ms for the
-    command line's modules and 10 ms for the pipeline's."""
+    off) after; as a decorator (``@gc_paused()``), while the function runs. With *keep* (what
+    the command line imports: modules, classes, functions, which live as long as the process),
+    what was made inside is moved out of the collector's sight (``gc.freeze``): else its first
+    pass after would walk all of it, about 7 ms for the command line's modules and 10 ms for
+    the pipeline's."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -47,6 +47,7 @@ def _open(path: Path | bytes) -> pdfium.PdfDocument:
         raise ExtractError(f"not a readable PDF ({message.split(':')[-1].strip()})") from None
 
 
+@gc_paused()
 def read_pdf(path: Path | bytes, limits: Limits, name: str | None = None, ocr: str = "auto",
              workers: int = 1) -> Document:
     """Read the PDF at *path*, or its bytes (a member of an archive) named *name*; pages
@@ -57,12 +58,6 @@ def read_pdf(path: Path | bytes, limits: Limits, name: str | None = None, ocr: s
     blocks (a 1,000-page PDF: 51,000 of each) and no garbage but a few ctypes buffer types,
     and its passes walked them again and again (about 0.04 s of CPU on that PDF; one pass
     after reading walks them once)."""
-    with gc_paused():
-        return _read_pdf(path, limits, name, ocr, workers)
-
-
-def _read_pdf(path: Path | bytes, limits: Limits, name: str | None, ocr: str,
-              workers: int) -> Document:
     _keep_freed_memory()
     pdf = _open(path)
     try:

@@ -198,6 +198,7 @@ def _cut(doc: Document, groups: list[tuple[int, Region, list[int]]], offsets: li
     return len(groups)
 
 
+@gc_paused()
 def detect(doc: Document, pack: Pack, folded: list[str] | None = None) -> MarkingFacts:
     """The markings of *doc*; *folded* is :func:`qupia.text.fold.fold_blocks` of it when
     already made.
@@ -205,11 +206,6 @@ def detect(doc: Document, pack: Pack, folded: list[str] | None = None) -> Markin
     The garbage collector is paused meanwhile: the streams, matches and hits of a long
     document are many objects and no garbage, and its passes walked the document's blocks
     again and again."""
-    with gc_paused():
-        return _detect(doc, pack, folded)
-
-
-def _detect(doc: Document, pack: Pack, folded: list[str] | None) -> MarkingFacts:
     groups = stream_groups(doc)
     offsets = list(itertools.accumulate((len(b.text) + 1 for b in doc.blocks[:-1]), initial=0))
     scanned = scan_all(doc, folded, groups, pack, offsets)

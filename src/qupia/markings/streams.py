@@ -44,11 +44,7 @@ def stream_groups(doc: Document) -> list[tuple[int, Region, list[int]]]:
         # up when the page or the region changes
         if block.page != page or block.region is not region:
             page, region = block.page, block.region
-            key = (page, region)
-            found = groups.get(key)
-            if found is None:
-                found = groups[key] = []
-            ids = found
+            ids = groups.setdefault((page, region), [])
         ids.append(index)
     rank = {r: i for i, r in enumerate(Region)}
     order = sorted(groups, key=lambda k: (k[0], rank[k[1]]))
