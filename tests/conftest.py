@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-# As the command-line tool does before numpy is first imported (qupia.runner.run_files): the
+# As the command-line tool does before numpy is first imported (qupia.runner, at its import): the
 # tests fork workers and PDF helpers from this process, and a BLAS thread pool started before a
 # fork is missing in the child (a helper refuses to fork beside another thread).
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -25,6 +25,17 @@ LAW = ROOT / "corpus" / "law"
 
 def facts_of(path: Path) -> MarkingFacts:
     return detect(extract(path), load())
+
+
+def cue_items(text: str, exceptions: bool = True) -> set[str]:
+    """The items of ``patterns/categories`` whose cues match *text* folded; without
+    *exceptions*, the items of exception cues (which weigh against their item) left out."""
+    from qupia.content.packs import load_packs
+    from qupia.text.fold import fold
+
+    packs = load_packs()
+    return {packs.cues[i].item for i in packs.hits(fold(text))
+            if exceptions or not packs.cues[i].exception}
 
 
 def zip_bytes(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:

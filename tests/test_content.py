@@ -13,7 +13,7 @@ from qupia.settings import Settings
 from qupia.text.fold import fold
 from qupia.text.literals import literal_prefixes, required_literals
 from qupia.text.patterns import PatternError
-from tests.conftest import ROOT
+from tests.conftest import ROOT, cue_items
 from tests.test_corpus import ITEMS_11_14, ITEMS_17
 
 EXAMPLE_LIST = ROOT / "patterns" / "departmental" / "example-defence.yaml"
@@ -35,11 +35,6 @@ def test_a_bad_pack_names_its_file_and_line(tmp_path: Path) -> None:
         load_packs(tmp_path)
 
 
-def _items(text: str) -> set[str]:
-    packs = load_packs()
-    return {packs.cues[i].item for i in packs.hits(fold(text))}
-
-
 @pytest.mark.parametrize(
     ("text", "item"),
     [
@@ -50,7 +45,7 @@ def _items(text: str) -> set[str]:
     ],
 )
 def test_cues_match_every_word_form(text: str, item: str) -> None:
-    assert item in _items(text)
+    assert item in cue_items(text)
 
 
 def test_a_russian_stem_with_ts_matches_kazakh_latin_read_in_cyrillic() -> None:
@@ -92,7 +87,7 @@ def test_overlapping_cues_all_count() -> None:
 
 def test_cue_found_however_far_into_the_document() -> None:
     text = "Обычный текст. " * 20_000 + "Войсковая часть 12345 дислоцируется в г. Сарыозек."
-    assert "11.3" in _items(text)
+    assert "11.3" in cue_items(text)
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from qupia.content.packs import load_packs
 from qupia.engine import check_file
 from qupia.settings import Settings
 from qupia.text.fold import fold, latin_to_cyrillic
+from tests.conftest import cue_items
 
 MOVE_KK = (
     "WhatsApp «Ата-аналар тобы — көктем»\n"
@@ -70,16 +71,12 @@ SECRETS_KK_CLEAN = (
 
 
 def _items(text: str) -> set[str]:
-    packs = load_packs()
-    return {packs.cues[i].item for i in packs.hits(fold(text))
-            if not packs.cues[i].exception}
+    return cue_items(text, exceptions=False)
 
 
 def _items_latin(text: str) -> set[str]:
     """As the content stage reads Kazakh Latin: written as Cyrillic, then folded."""
-    packs = load_packs()
-    return {packs.cues[i].item for i in packs.hits(fold(latin_to_cyrillic(text)))
-            if not packs.cues[i].exception}
+    return cue_items(latin_to_cyrillic(text), exceptions=False)
 
 
 @pytest.mark.parametrize(

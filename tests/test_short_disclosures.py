@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from qupia.content.packs import load_packs
 from qupia.engine import check_file
 from qupia.settings import Settings
-from qupia.text.fold import fold
+from tests.conftest import cue_items
 
 OPERATION_KK = (
     "Жедел хабарлама\n"
@@ -32,11 +31,6 @@ FAIR_KK = (
 )
 
 
-def _items(text: str) -> set[str]:
-    packs = load_packs()
-    return {packs.cues[i].item for i in packs.hits(fold(text))}
-
-
 @pytest.mark.parametrize(
     ("text", "item"),
     [
@@ -52,12 +46,12 @@ def _items(text: str) -> set[str]:
     ],
 )
 def test_short_disclosure_cues(text: str, item: str) -> None:
-    assert item in _items(text)
+    assert item in cue_items(text)
 
 
 def test_a_trademark_is_not_a_signal() -> None:
     """"Сауда белгісі «…»" (a trademark) is no signal's code word."""
-    assert "11.1" not in _items("Сауда белгісі «Алтын дән»")
+    assert "11.1" not in cue_items("Сауда белгісі «Алтын дән»")
 
 
 def test_a_short_operational_message_is_an_unmarked_disclosure(tmp_path: Path) -> None:
