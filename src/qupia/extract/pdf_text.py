@@ -246,7 +246,10 @@ def _runs(textpage: _TextPage, page: int, width: float, height: float) -> list[R
         for (start, line, text), (rect,) in zip(lines, groups, strict=True):
             left, bottom, right, top = rect
             size = top - bottom
-            if size > 0 and (right - left) > 0.9 * size * len(text) + 4 * size:  # _too_wide
+            # a run far wider than its characters need: one text object with a wide gap inside
+            # ("МИНИСТЕРСТВО ОБОРОНЫ" … "СЕКРЕТНО" drawn as one string, padded with spaces
+            # that pdfium folds into one), cut where the gap is
+            if size > 0 and (right - left) > 0.9 * size * len(text) + 4 * size:
                 out.extend(_flipped(page, height, _split_gaps(textpage, start, line)))
             else:
                 out.append((page, text, (left, height - top, right, height - bottom), height))
@@ -282,14 +285,6 @@ def _flipped(page: int, height: float, pieces: list[tuple[str, Rect]]) -> list[R
     """Runs of *pieces* (text, pdfium rectangle): the rectangle as a bbox from the top."""
     return [(page, text, (left, height - top, right, height - bottom), height)
             for text, (left, bottom, right, top) in pieces]
-
-
-def _too_wide(line: str, rect: Rect) -> bool:
-    """A run far wider than its characters need: one text object with a wide gap inside
-    ("МИНИСТЕРСТВО ОБОРОНЫ" … "СЕКРЕТНО" drawn as one string, padded with spaces that pdfium
-    folds into one), which must be cut where the gap is."""
-    size = rect[3] - rect[1]
-    return size > 0 and (rect[2] - rect[0]) > 0.9 * size * len(line.strip()) + 4 * size
 
 
 def _split_gaps(textpage: _TextPage, start: int, line: str
